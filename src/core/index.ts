@@ -1,6 +1,7 @@
 export * from './address.js';
 export * from './bytes.js';
 export * from './counters.js';
+export * from './demux.js';
 export * from './engine.js';
 export * from './errors.js';
 export * from './log.js';
