@@ -27,3 +27,43 @@ export const MAX_ADDRESS_LENGTH = 255;
 
 /** Largest TCP/UDP port number (RFC 8839 5.1 `port` in RFC 8866 9 is 1*5DIGIT, 0-65535). */
 export const MAX_PORT = 65535;
+
+/**
+ * Most characters in one session description. RFC 8866 sets no limit; a Chrome offer with
+ * audio, video and a data channel is ~6 KiB and a full non-trickle one with many candidates
+ * ~20 KiB, so 128 KiB leaves room for large multi-party descriptions while bounding work.
+ */
+export const MAX_SDP_LENGTH = 131072;
+
+/** Most lines in one session description (a 128 KiB SDP of short lines has fewer). */
+export const MAX_SDP_LINES = 4096;
+
+/** Most m= sections (RFC 8866 5.14 sets no limit; JSEP sessions with this many are absurd). */
+export const MAX_MEDIA_SECTIONS = 256;
+
+/**
+ * RFC 8841 5.1: when a=sctp-port is absent the SCTP port is 5000 (also the value every
+ * browser uses).
+ */
+export const DEFAULT_SCTP_PORT = 5000;
+
+/**
+ * RFC 8841 6.1: when a=max-message-size is absent the peer accepts messages of up to 64K
+ * (65536 bytes). A value of 0 means "any size".
+ */
+export const DEFAULT_MAX_MESSAGE_SIZE = 65536;
+
+/** RFC 8839 5.4: ice-ufrag = 4*256ice-char. */
+export const MIN_UFRAG_LENGTH = 4;
+export const MAX_UFRAG_LENGTH = 256;
+
+/** RFC 8839 5.4: ice-pwd = 22*256ice-char. */
+export const MIN_PWD_LENGTH = 22;
+export const MAX_PWD_LENGTH = 256;
+
+/**
+ * RFC 8829 5.2.1: the discard port 9 and the address 0.0.0.0 stand in for the default
+ * candidate when none is known yet (also RFC 8840 4.1.1 for trickle ICE).
+ */
+export const PLACEHOLDER_PORT = 9;
+export const PLACEHOLDER_ADDRESS = '0.0.0.0';
