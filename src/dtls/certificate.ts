@@ -1,0 +1,137 @@
+/**
+ * Self-signed ECDSA P-256 certificates for WebRTC and SDP fingerprints (RFC 8122 5,
+ * RFC 8827 6.5). Authentication in WebRTC is the fingerprint in the signed SDP, so the
+ * certificate carries no chain and its validity dates are not checked.
+ */
+import { createECDH, createHash, createPrivateKey, sign, X509Certificate, type KeyObject } from 'node:crypto';
+import { cryptoRandom, DecodeError, err, fromHex, ok, randomBytes, toHex, type Random, type Result } from '../core/index.js';
+import { bitString, explicit, oid, sequence, set, smallInteger, time, unsignedInteger, utf8String } from './der.js';
+
+export const OID = {
+  ecPublicKey: '1.2.840.10045.2.1',
+  prime256v1: '1.2.840.10045.3.1.7',
+  ecdsaWithSha256: '1.2.840.10045.4.3.2',
+  commonName: '2.5.4.3',
+} as const;
+
+/** hash-func tokens of the SDP fingerprint attribute (RFC 8122 5) that we compute. */
+export type FingerprintAlgorithm = 'sha-1' | 'sha-224' | 'sha-256' | 'sha-384' | 'sha-512';
+
+export interface Fingerprint {
+  readonly algorithm: string;
+  /** Upper-case hex pairs separated by colons, as SDP writes them. */
+  readonly value: string;
+}
+
+export interface DtlsCertificate {
+  readonly der: Uint8Array;
+  readonly privateKey: KeyObject;
+  fingerprint(algorithm?: FingerprintAlgorithm): Fingerprint;
+}
+
+const HASHES: Readonly<Record<FingerprintAlgorithm, string>> = {
+  'sha-1': 'sha1',
+  'sha-224': 'sha224',
+  'sha-256': 'sha256',
+  'sha-384': 'sha384',
+  'sha-512': 'sha512',
+};
+
+function nodeHash(algorithm: string): string | undefined {
+  return HASHES[algorithm.toLowerCase() as FingerprintAlgorithm];
+}
+
+export function certificateFingerprint(der: Uint8Array, algorithm: FingerprintAlgorithm = 'sha-256'): Fingerprint {
+  const digest = createHash(nodeHash(algorithm)!).update(der).digest();
+  return { algorithm, value: toHex(digest, ':').toUpperCase() };
+}
+
+/**
+ * Whether `der` matches one of `fingerprints`. Entries with a hash function we do not know
+ * (md5, md2, typos) are skipped, as RFC 8122 5 lets an endpoint use the ones it supports.
+ */
+export function matchesFingerprint(der: Uint8Array, fingerprints: readonly Fingerprint[]): boolean {
+  for (const f of fingerprints) {
+    const hash = nodeHash(f.algorithm);
+    const want = fromHex(f.value);
+    if (!hash || !want) continue;
+    const got = createHash(hash).update(der).digest();
+    if (got.length === want.length && got.equals(want)) return true;
+  }
+  return false;
+}
+
+/** Wraps an existing certificate and its private key. */
+export function loadCertificate(der: Uint8Array, privateKey: KeyObject): DtlsCertificate {
+  const copy = der.slice();
+  return { der: copy, privateKey, fingerprint: (alg) => certificateFingerprint(copy, alg) };
+}
+
+/** The public key of a peer's certificate. Never throws. */
+export function certificatePublicKey(der: Uint8Array): Result<KeyObject> {
+  try {
+    return ok(new X509Certificate(der).publicKey);
+  } catch {
+    return err(new DecodeError('dtls', 'invalid', 'certificate does not parse'));
+  }
+}
+
+export interface CertificateOptions {
+  /** Default: one day before now (clock skew between peers). */
+  readonly notBefore?: Date;
+  /** Default: 30 days after notBefore (browsers generate certificates of similar life). */
+  readonly notAfter?: Date;
+  /** Subject and issuer common name. Default: "sansrtc". */
+  readonly commonName?: string;
+}
+
+const DAY_MS = 86_400_000;
+
+/** A P-256 key pair from 32 injected random bytes (retrying the rare out-of-range scalar). */
+function p256KeyPair(rng: Random): { privateKey: KeyObject; publicPoint: Uint8Array } {
+  const ecdh = createECDH('prime256v1');
+  for (;;) {
+    const d = randomBytes(rng, 32);
+    try {
+      ecdh.setPrivateKey(d);
+    } catch {
+      continue; // zero or >= the group order
+    }
+    const pub = ecdh.getPublicKey();
+    const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64url');
+    const privateKey = createPrivateKey({
+      key: { kty: 'EC', crv: 'P-256', d: b64(ecdh.getPrivateKey()), x: b64(pub.subarray(1, 33)), y: b64(pub.subarray(33, 65)) },
+      format: 'jwk',
+    });
+    return { privateKey, publicPoint: pub };
+  }
+}
+
+/**
+ * Generates a self-signed ECDSA P-256 certificate (RFC 5280 4.1, RFC 5480 for the key and
+ * its named-curve OID). The key and serial come from `rng`; the ECDSA signature uses
+ * OpenSSL's own nonce, so with a seeded rng the key and fingerprint-relevant fields are
+ * reproducible but the signature bytes (and so the fingerprint) are not.
+ */
+export function generateCertificate(rng: Random = cryptoRandom, options: CertificateOptions = {}): DtlsCertificate {
+  const { privateKey, publicPoint } = p256KeyPair(rng);
+  const notBefore = options.notBefore ?? new Date(Date.now() - DAY_MS);
+  const notAfter = options.notAfter ?? new Date(notBefore.getTime() + 30 * DAY_MS);
+  const serial = randomBytes(rng, 16);
+  serial[0] = (serial[0]! & 0x7f) | 0x01; // positive and 16 bytes long (RFC 5280 4.1.2.2)
+  const name = sequence(set(sequence(oid(OID.commonName), utf8String(options.commonName ?? 'sansrtc'))));
+  const algorithm = sequence(oid(OID.ecdsaWithSha256)); // no parameters (RFC 5758 3.2)
+  const spki = sequence(sequence(oid(OID.ecPublicKey), oid(OID.prime256v1)), bitString(publicPoint));
+  const tbs = sequence(
+    explicit(0, smallInteger(2)), // v3
+    unsignedInteger(serial),
+    algorithm,
+    name,
+    sequence(time(notBefore), time(notAfter)),
+    name,
+    spki,
+  );
+  const signature = sign('sha256', tbs, { key: privateKey, dsaEncoding: 'der' });
+  const der = sequence(tbs, algorithm, bitString(signature));
+  return loadCertificate(der, privateKey);
+}

@@ -1,0 +1,62 @@
+/**
+ * DTLS layer constants, each with the rule or the reason behind its value.
+ */
+
+/** DTLS 1.2 on the wire is {254, 253} (RFC 6347 section 4.1). */
+export const DTLS_1_2 = 0xfefd;
+/** DTLS 1.0 is {254, 255}; RFC 6347 section 4.2.1 recommends it in HelloVerifyRequest. */
+export const DTLS_1_0 = 0xfeff;
+
+/** Record header: type(1) version(2) epoch(2) sequence_number(6) length(2) (RFC 6347 4.1). */
+export const RECORD_HEADER_SIZE = 13;
+/** Handshake header: type(1) length(3) message_seq(2) offset(3) fragment_length(3) (4.2.2). */
+export const HANDSHAKE_HEADER_SIZE = 12;
+/** DTLSPlaintext.length MUST NOT exceed 2^14 (RFC 5246 section 6.2.1). */
+export const MAX_PLAINTEXT = 16384;
+/** DTLSCiphertext.length MUST NOT exceed 2^14 + 2048 (RFC 5246 section 6.2.3). */
+export const MAX_CIPHERTEXT = 16384 + 2048;
+/** Largest sequence number in one epoch (48 bits, RFC 6347 4.1). */
+export const MAX_SEQUENCE = 2 ** 48 - 1;
+
+/**
+ * Default path MTU for handshake flights. 1200 bytes is what WebRTC stacks assume for the
+ * payload under ICE (it leaves room for IPv6, UDP and TURN headers on a 1280-byte path).
+ */
+export const DEFAULT_MTU = 1200;
+/** Smallest MTU we accept: a record header, a handshake header and some payload. */
+export const MIN_MTU = 256;
+
+/**
+ * Initial flight retransmission timeout. RFC 6347 4.2.4.1 recommends 1 s but allows other
+ * values; WebRTC runs DTLS only after ICE has proved the path and measured an RTT well below
+ * this, so 400 ms recovers a lost first flight sooner without retransmitting spuriously on
+ * real paths (pion waits 1 s, BoringSSL in Chrome starts at 400 ms when told the RTT is low).
+ */
+export const INITIAL_RETRANSMIT_MS = 400;
+/** The timer doubles up to 60 s (RFC 6347 4.2.4.1). */
+export const MAX_RETRANSMIT_MS = 60_000;
+/**
+ * Transmissions of one flight before the handshake fails. With 30% loss each way a round
+ * trip succeeds with p = 0.49, so 12 tries leave a 0.03% chance per flight of giving up.
+ */
+export const MAX_FLIGHT_TRANSMISSIONS = 12;
+
+/** Biggest handshake message we reassemble (a certificate chain fits with room to spare). */
+export const MAX_HANDSHAKE_MESSAGE = 32 * 1024;
+/** How far ahead of the next expected message_seq we buffer fragments (RFC 6347 4.2.2). */
+export const HANDSHAKE_WINDOW = 8;
+/** How many HelloVerifyRequests a client follows before giving up (RFC 6347 4.2.1). */
+export const MAX_HELLO_VERIFY = 4;
+/** Cookie size a server sends; RFC 6347 allows up to 255 bytes (4.2.1). */
+export const COOKIE_SIZE = 20;
+/** Received application records held while the SDP fingerprint is not yet known. */
+export const MAX_PENDING_DATA = 256;
+/** Anti-replay window width (RFC 6347 4.1.2.6: a 64-entry bitmap is the minimum). */
+export const REPLAY_WINDOW = 64;
+
+/** verify_data length for the suites we implement (RFC 5246 7.4.9). */
+export const VERIFY_DATA_SIZE = 12;
+/** master_secret length (RFC 5246 8.1). */
+export const MASTER_SECRET_SIZE = 48;
+/** Random.random length (RFC 5246 7.4.1.2). */
+export const RANDOM_SIZE = 32;
