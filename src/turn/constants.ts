@@ -57,22 +57,6 @@ export const MAX_PENDING_BYTES_PER_PEER = 16 * 1500;
  */
 export const MAX_STALE_NONCE_RETRIES = 3;
 
-/** RFC 8656 18 (IANA): TURN error codes the client and server use. */
-export const ERROR_TRY_ALTERNATE = 300;
-export const ERROR_BAD_REQUEST = 400;
-export const ERROR_UNAUTHORIZED = 401;
-export const ERROR_FORBIDDEN = 403;
-export const ERROR_UNKNOWN_ATTRIBUTE = 420;
-export const ERROR_ALLOCATION_MISMATCH = 437;
-export const ERROR_STALE_NONCE = 438;
-export const ERROR_ADDRESS_FAMILY_NOT_SUPPORTED = 440;
-export const ERROR_WRONG_CREDENTIALS = 441;
-export const ERROR_UNSUPPORTED_TRANSPORT = 442;
-export const ERROR_PEER_ADDRESS_FAMILY_MISMATCH = 443;
-export const ERROR_ALLOCATION_QUOTA = 486;
-export const ERROR_SERVER_ERROR = 500;
-export const ERROR_INSUFFICIENT_CAPACITY = 508;
-
 /** Test server: how long one nonce stays valid before a 438 (RFC 8489 9.2: server's choice). */
 export const SERVER_NONCE_LIFETIME = 3_600_000;
 /** Test server: allocations per username (RFC 8656 7.2 lets servers cap this; 486 beyond). */
