@@ -61,9 +61,10 @@ export function decodeStun(data: Uint8Array): Result<DecodedStun> {
     const t = (data[pos]! << 8) | data[pos + 1]!;
     const len = (data[pos + 2]! << 8) | data[pos + 3]!;
     const valueAt = pos + ATTR_HEADER_SIZE;
-    const next = valueAt + ((len + 3) & ~3); // RFC 8489 14: values padded to 4 bytes
+    // RFC 8489 14: values are padded to 4 bytes. The message length and `pos` are multiples
+    // of 4, so a value that fits has room for its padding too.
+    const next = valueAt + ((len + 3) & ~3);
     if (valueAt + len > data.length) return fail('truncated', `attribute 0x${t.toString(16)} overruns`);
-    if (next > data.length) return fail('invalid', `attribute 0x${t.toString(16)} lacks padding`);
 
     if (t === AttrType.Fingerprint) {
       if (len !== FINGERPRINT_SIZE) return fail('invalid', 'FINGERPRINT length');
