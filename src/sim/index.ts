@@ -1,0 +1,21 @@
+/**
+ * sansrtc/sim: a deterministic network simulator for testing sans-IO engines.
+ * See README.md in this folder for an example.
+ */
+export {
+  Attachment,
+  Network,
+  type AttachOptions,
+  type EngineCounter,
+  type LinkOptions,
+  type NatOptions,
+  type NetworkOptions,
+  type NetworkStats,
+  type RecordedEvent,
+  type RunOptions,
+  type RunUntilOptions,
+} from './network.js';
+export { Host, Link, NatBox, Router, type Node, type Realm, type Socket } from './topology.js';
+export { LinkDirection, type DropReason, type GilbertElliott, type LinkCounter, type LinkParams } from './link.js';
+export type { NatMapping, NatType } from './nat.js';
+export type { TraceEntry, TraceKind, TraceOptions } from './trace.js';

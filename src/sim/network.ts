@@ -1,0 +1,707 @@
+/**
+ * A deterministic network simulator that drives sans-IO engines on a virtual clock.
+ *
+ * One event queue (time, then insertion order) holds packet arrivals, engine timers and test
+ * actions. All randomness comes from generators forked from the seed, so the same seed and
+ * the same engines give the same trace, bit for bit. Engines are driven by the drain rule of
+ * docs/architecture.md: after every handleInput or handleTimeout the simulator polls outputs
+ * until undefined, then reads pollTimeout and keeps one timer per engine.
+ *
+ * Packets never arrive synchronously: a transmit is scheduled on the queue even over a
+ * zero-delay link, so engines are not re-entered while they are being drained.
+ */
+
+import { isIP } from 'node:net';
+import { addressKey, transportAddress, type TransportAddress } from '../core/address.js';
+import { Counters } from '../core/counters.js';
+import type { Datagram, Engine, Transmit } from '../core/engine.js';
+import { SansRtcError } from '../core/errors.js';
+import { logger } from '../core/log.js';
+import { BoundedQueue } from '../core/queue.js';
+import { SeededRandom } from '../core/random.js';
+import type { Millis } from '../core/time.js';
+import {
+  DEFAULT_EVENT_LIMIT,
+  DEFAULT_MAX_STEPS,
+  DEFAULT_NAT_MAPPING_TIMEOUT,
+  DEFAULT_RUN_UNTIL_TIMEOUT,
+  DEFAULT_TRACE_LIMIT,
+  EPHEMERAL_PORT_MAX,
+  EPHEMERAL_PORT_MIN,
+  IPV4_UDP_OVERHEAD,
+  IPV6_UDP_OVERHEAD,
+  MAX_HOPS,
+  MAX_TIMEOUTS_AT_SAME_TIME,
+} from './constants.js';
+import { EventHeap } from './heap.js';
+import { DEFAULT_LINK_PARAMS, resolveLinkParams, type DropReason, type LinkParams } from './link.js';
+import { NatTable, type NatType } from './nat.js';
+import { Host, Link, NatBox, Router, Routes, realmsOf, type Node, type Realm, type Socket } from './topology.js';
+import { TraceRecorder, type TraceEntry, type TraceOptions } from './trace.js';
+
+const log = logger('sansrtc:sim');
+
+export interface NetworkOptions {
+  /** Seed of every random choice the network makes (default 0). */
+  readonly seed?: number;
+  /** Trace settings, or false to keep neither entries nor hash (long benchmarks). */
+  readonly trace?: TraceOptions | false;
+  /** Events kept per engine (older ones are discarded first). */
+  readonly eventLimit?: number;
+  /** Default cap on events processed by one run/runUntil call. */
+  readonly maxSteps?: number;
+}
+
+/** Link settings: shared parameters, optionally overridden per direction (forward is a->b). */
+export type LinkOptions = Partial<LinkParams> & {
+  readonly forward?: Partial<LinkParams>;
+  readonly backward?: Partial<LinkParams>;
+};
+
+export interface NatOptions {
+  readonly type: NatType;
+  readonly publicAddress: string;
+  readonly name?: string;
+  /** Mapping lifetime without outbound traffic (default 300 s, RFC 4787 REQ-5). */
+  readonly mappingTimeout?: Millis;
+  /** Deliver packets from inside to the NAT's own public address back inside (RFC 4787 REQ-9). Default off. */
+  readonly hairpinning?: boolean;
+  /** Keep the internal port as the external one when it is free (default off: random ports). */
+  readonly portPreservation?: boolean;
+  /** The NAT whose inside this NAT's public side is in (double NAT, CGN). */
+  readonly behind?: NatBox;
+}
+
+export interface AttachOptions<Ev> {
+  /** Port to bind (default: an ephemeral port from 49152 up). */
+  readonly port?: number;
+  /** Several ports to bind instead of `port`. */
+  readonly ports?: readonly number[];
+  /** Bind one host address only (default: every address of the host, like 0.0.0.0). */
+  readonly address?: string;
+  /** Destination for Transmits without `to` (address-less engines: DTLS, SCTP). */
+  readonly defaultPeer?: TransportAddress;
+  /** Called with each non-transmit output as it is drained. */
+  readonly onEvent?: (event: Ev, time: Millis) => void;
+}
+
+export interface RecordedEvent<Ev> {
+  readonly time: Millis;
+  readonly event: Ev;
+}
+
+export interface RunOptions {
+  /** Stop at this virtual time (absolute); the clock ends there. */
+  readonly until?: Millis;
+  /** Stop after this much virtual time (relative to now). */
+  readonly for?: Millis;
+  readonly maxSteps?: number;
+}
+
+export interface RunUntilOptions {
+  /** Virtual time budget from now (default 60 s). */
+  readonly timeout?: Millis;
+  readonly maxSteps?: number;
+}
+
+export interface NetworkStats {
+  readonly sent: number;
+  readonly delivered: number;
+  readonly dropped: number;
+  readonly duplicated: number;
+  /** Packets still on links or queued: sent + duplicated - delivered - dropped. */
+  readonly inFlight: number;
+}
+
+type EventOut = { readonly type: string };
+type AnyEngine = Engine<unknown, EventOut>;
+
+export type EngineCounter = 'events-discarded' | 'transmit-unbound-source' | 'transmit-no-destination' | 'timer-in-past';
+
+class EngineRecord {
+  readonly engine: AnyEngine;
+  readonly sockets: Socket[] = [];
+  readonly events: BoundedQueue<RecordedEvent<EventOut>>;
+  readonly counters = new Counters<EngineCounter>();
+  onEvent: ((event: EventOut, time: Millis) => void) | undefined;
+  attached = true;
+  /** Generation of the pending timer entry; stale entries are skipped. */
+  timerGen = 0;
+  deadline: Millis | undefined;
+  lastWake = -1;
+  wakesAtSameTime = 0;
+
+  constructor(engine: AnyEngine, eventLimit: number) {
+    this.engine = engine;
+    this.events = new BoundedQueue(eventLimit);
+  }
+}
+
+/** What attach returns: the sockets it bound, and a view of the engine's events. */
+export class Attachment<Ev> {
+  readonly engine: object;
+  readonly sockets: readonly Socket[];
+  private readonly net: Network;
+
+  /** @internal */
+  constructor(net: Network, engine: object, sockets: readonly Socket[]) {
+    this.net = net;
+    this.engine = engine;
+    this.sockets = sockets;
+  }
+
+  /** The first bound address (for a wildcard binding, on the host's first address). */
+  get address(): TransportAddress {
+    return this.sockets[0]!.locals[0]!;
+  }
+
+  /** Every address this attach bound, wildcards expanded over the host's addresses. */
+  get addresses(): TransportAddress[] {
+    return this.sockets.flatMap((s) => s.locals);
+  }
+
+  events(): RecordedEvent<Ev>[] {
+    return this.net.events(this.engine as Engine<never, Transmit>) as RecordedEvent<Ev>[];
+  }
+
+  /** Unbinds every socket of the engine and cancels its timer (a crashed process). */
+  detach(): void {
+    this.net.detach(this.engine);
+  }
+}
+
+interface Packet {
+  readonly kind: 'packet';
+  readonly id: number;
+  readonly data: Uint8Array;
+  src: TransportAddress;
+  dst: TransportAddress;
+  hops: number;
+  /** Where it arrives next, over which link, sent in which link epoch. */
+  at: Node;
+  via: Link | undefined;
+  epoch: number;
+}
+
+interface TimerItem {
+  readonly kind: 'timer';
+  readonly rec: EngineRecord;
+  readonly gen: number;
+}
+
+interface ActionItem {
+  readonly kind: 'action';
+  readonly fn: () => void;
+}
+
+type Item = Packet | TimerItem | ActionItem;
+
+export class Network {
+  /** Counters: `sent`, `delivered`, `duplicated`, `dropped` and `dropped:<reason>`. */
+  readonly counters = new Counters();
+  private clock: Millis = 0;
+  private readonly heap = new EventHeap<Item>();
+  private readonly topologyRng: SeededRandom;
+  private readonly userRng: SeededRandom;
+  private readonly tracer: TraceRecorder;
+  private readonly eventLimit: number;
+  private readonly maxSteps: number;
+  private readonly routes = new Routes();
+  private readonly nodes = new Map<string, Node>();
+  private readonly addressBook = new Map<Realm, Map<string, Host | NatBox>>();
+  private readonly records = new Map<object, EngineRecord>();
+  private readonly linkList: Link[] = [];
+  private nextPacketId = 1;
+
+  constructor(options: NetworkOptions = {}) {
+    const root = new SeededRandom(options.seed ?? 0);
+    this.topologyRng = root.fork();
+    this.userRng = root.fork();
+    const trace = options.trace === false ? { limit: 0, hash: false } : (options.trace ?? {});
+    this.tracer = new TraceRecorder(trace.limit ?? DEFAULT_TRACE_LIMIT, trace.hash ?? true);
+    this.eventLimit = options.eventLimit ?? DEFAULT_EVENT_LIMIT;
+    this.maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
+  }
+
+  /** The virtual time, ms since the network was created. */
+  get now(): Millis {
+    return this.clock;
+  }
+
+  /** A generator for an engine under test, forked from the seed (independent of the topology). */
+  random(): SeededRandom {
+    return this.userRng.fork();
+  }
+
+  // ---- topology ----
+
+  addHost(name: string, addresses: readonly string[], options: { behind?: NatBox } = {}): Host {
+    if (addresses.length === 0) throw new RangeError(`host ${name} needs at least one address`);
+    const realm = options.behind ?? null;
+    const host = new Host(name, [...addresses], realm, EPHEMERAL_PORT_MIN);
+    this.addNode(host);
+    for (const a of addresses) this.register(realm, a, host);
+    return host;
+  }
+
+  addRouter(name = `router${this.nodes.size}`, options: { behind?: NatBox } = {}): Router {
+    const router = new Router(name, options.behind ?? null);
+    this.addNode(router);
+    return router;
+  }
+
+  addNat(options: NatOptions): NatBox {
+    const realm = options.behind ?? null;
+    const table = new NatTable(
+      options.type,
+      options.publicAddress,
+      options.mappingTimeout ?? DEFAULT_NAT_MAPPING_TIMEOUT,
+      options.portPreservation ?? false,
+      this.topologyRng.fork(),
+    );
+    const nat = new NatBox(options.name ?? `nat${this.nodes.size}`, realm, table, options.hairpinning ?? false);
+    this.addNode(nat);
+    this.register(realm, options.publicAddress, nat);
+    return nat;
+  }
+
+  /** Connects two nodes of one realm (a NAT also reaches the nodes behind it). */
+  link(x: Node, y: Node, options: LinkOptions = {}): Link {
+    if (x === y) throw new RangeError(`cannot link ${x.name} to itself`);
+    const realm = realmsOf(x).find((r) => realmsOf(y).includes(r));
+    if (realm === undefined) throw new RangeError(`${x.name} and ${y.name} are in different address realms`);
+    const { forward, backward, ...common } = options;
+    const base = resolveLinkParams(DEFAULT_LINK_PARAMS, common);
+    const link = new Link(
+      x,
+      y,
+      realm,
+      resolveLinkParams(base, forward ?? {}),
+      resolveLinkParams(base, backward ?? {}),
+      this.topologyRng,
+    );
+    x.links.push(link);
+    y.links.push(link);
+    this.linkList.push(link);
+    this.routes.invalidate();
+    return link;
+  }
+
+  get links(): readonly Link[] {
+    return this.linkList;
+  }
+
+  node(name: string): Node | undefined {
+    return this.nodes.get(name);
+  }
+
+  private addNode(node: Node): void {
+    if (this.nodes.has(node.name)) throw new RangeError(`a node named ${node.name} exists already`);
+    this.nodes.set(node.name, node);
+    this.routes.invalidate();
+  }
+
+  private register(realm: Realm, address: string, node: Host | NatBox): void {
+    if (isIP(address) === 0) throw new RangeError(`${address} is not an IP address`);
+    let book = this.addressBook.get(realm);
+    if (book === undefined) {
+      book = new Map();
+      this.addressBook.set(realm, book);
+    }
+    const owner = book.get(address);
+    if (owner) throw new RangeError(`${address} is already used by ${owner.name} in this realm`);
+    book.set(address, node);
+  }
+
+  // ---- engines ----
+
+  /**
+   * Binds `engine` to ports on `host` and drains it once (it may have output queued). The
+   * same engine may be attached several times (more ports, other hosts).
+   */
+  attach<In, Ev extends EventOut>(
+    host: Host,
+    engine: Engine<Datagram | In, Transmit | Ev>,
+    options: AttachOptions<Ev> = {},
+  ): Attachment<Ev> {
+    let rec = this.records.get(engine);
+    if (rec === undefined || !rec.attached) {
+      rec = new EngineRecord(engine as unknown as AnyEngine, this.eventLimit);
+      this.records.set(engine, rec);
+    }
+    if (options.address !== undefined && !host.addresses.includes(options.address)) {
+      throw new RangeError(`${host.name} has no address ${options.address}`);
+    }
+    const ports = options.ports ?? [options.port ?? this.ephemeralPort(host)];
+    const bound: Socket[] = [];
+    for (const port of ports) {
+      if (!(Number.isInteger(port) && port >= 1 && port <= 65535)) throw new RangeError(`bad port ${port}`);
+      if (this.portTaken(host, options.address, port)) {
+        throw new SansRtcError('sim-address-in-use', `${host.name}: port ${port} is already bound`);
+      }
+      const socket: Socket = {
+        host,
+        address: options.address,
+        port,
+        locals: (options.address !== undefined ? [options.address] : host.addresses).map((a) =>
+          transportAddress(a, port),
+        ),
+        defaultPeer: options.defaultPeer,
+        owner: rec,
+      };
+      host.sockets.set(`${options.address ?? '*'}|${port}`, socket);
+      rec.sockets.push(socket);
+      bound.push(socket);
+    }
+    if (options.onEvent) rec.onEvent = options.onEvent as (event: EventOut, time: Millis) => void;
+    this.drainEngine(rec);
+    return new Attachment<Ev>(this, engine, bound);
+  }
+
+  /** Unbinds every socket of `engine` and cancels its timer (a crashed process). Events stay readable. */
+  detach(engine: object): void {
+    const rec = this.liveRecord(engine);
+    for (const s of rec.sockets) s.host.sockets.delete(`${s.address ?? '*'}|${s.port}`);
+    rec.sockets.length = 0;
+    rec.attached = false;
+    rec.timerGen++;
+    rec.deadline = undefined;
+  }
+
+  /** Gives an engine an input (a command, or a hand-made datagram) now, then drains it. */
+  inject<In>(engine: Engine<In, EventOut>, input: In): void {
+    const rec = this.liveRecord(engine);
+    rec.engine.handleInput(this.clock, input);
+    this.drainEngine(rec);
+  }
+
+  /** Non-transmit outputs of `engine` so far (the most recent `eventLimit`), with their times. */
+  events<Ev extends EventOut>(engine: Engine<never, Transmit | Ev>): RecordedEvent<Exclude<Ev, Transmit>>[] {
+    const rec = this.records.get(engine);
+    return rec ? ([...rec.events] as RecordedEvent<Exclude<Ev, Transmit>>[]) : [];
+  }
+
+  /** Per-engine counters: discarded events, transmits the network refused, past deadlines. */
+  engineCounters(engine: object): Counters<EngineCounter> {
+    return this.liveRecord(engine).counters;
+  }
+
+  private liveRecord(engine: object): EngineRecord {
+    const rec = this.records.get(engine);
+    if (rec === undefined || !rec.attached) throw new SansRtcError('sim-not-attached', 'engine is not attached');
+    return rec;
+  }
+
+  private ephemeralPort(host: Host): number {
+    const span = EPHEMERAL_PORT_MAX - EPHEMERAL_PORT_MIN + 1;
+    for (let i = 0; i < span; i++) {
+      const port = host.nextEphemeral;
+      host.nextEphemeral = port === EPHEMERAL_PORT_MAX ? EPHEMERAL_PORT_MIN : port + 1;
+      if (!this.portTaken(host, undefined, port)) return port;
+    }
+    throw new SansRtcError('sim-address-in-use', `${host.name}: no ephemeral port left`);
+  }
+
+  private portTaken(host: Host, address: string | undefined, port: number): boolean {
+    if (host.sockets.has(`*|${port}`)) return true;
+    if (address !== undefined) return host.sockets.has(`${address}|${port}`);
+    return host.addresses.some((a) => host.sockets.has(`${a}|${port}`));
+  }
+
+  /** The drain rule: poll outputs until undefined, then rearm the engine's one timer. */
+  private drainEngine(rec: EngineRecord): void {
+    const engine = rec.engine;
+    for (let out = engine.pollOutput(); out !== undefined; out = engine.pollOutput()) {
+      if (out.type === 'transmit') this.emit(rec, out as Transmit);
+      else this.recordEvent(rec, out);
+    }
+    if (!rec.attached) return;
+    const t = engine.pollTimeout();
+    if (t === undefined) {
+      if (rec.deadline !== undefined) {
+        rec.deadline = undefined;
+        rec.timerGen++;
+      }
+      return;
+    }
+    let at = t;
+    if (at < this.clock) {
+      rec.counters.inc('timer-in-past');
+      at = this.clock;
+    }
+    if (at === rec.deadline) return;
+    rec.deadline = at;
+    this.heap.push(at, { kind: 'timer', rec, gen: ++rec.timerGen });
+  }
+
+  private recordEvent(rec: EngineRecord, event: EventOut): void {
+    const entry = { time: this.clock, event };
+    if (!rec.events.push(entry)) {
+      rec.events.shift();
+      rec.events.push(entry);
+      rec.counters.inc('events-discarded');
+    }
+    rec.onEvent?.(event, this.clock);
+  }
+
+  private fireTimer(item: TimerItem): void {
+    const rec = item.rec;
+    if (item.gen !== rec.timerGen || !rec.attached) return;
+    rec.deadline = undefined;
+    if (rec.lastWake === this.clock) {
+      if (++rec.wakesAtSameTime > MAX_TIMEOUTS_AT_SAME_TIME) {
+        throw new SansRtcError(
+          'sim-engine-stuck',
+          `an engine asked to be woken at ${this.clock} ms more than ${MAX_TIMEOUTS_AT_SAME_TIME} times in a row`,
+        );
+      }
+    } else {
+      rec.lastWake = this.clock;
+      rec.wakesAtSameTime = 1;
+    }
+    rec.engine.handleTimeout(this.clock);
+    this.drainEngine(rec);
+  }
+
+  // ---- packets ----
+
+  private emit(rec: EngineRecord, t: Transmit): void {
+    const socket = t.from ? this.socketOf(rec, t.from) : this.defaultSocket(rec, t.to);
+    if (socket === undefined) {
+      rec.counters.inc('transmit-unbound-source');
+      if (log.enabled) log.debug('transmit from an address the engine has not bound', t.from);
+      return;
+    }
+    const to = t.to ?? socket.defaultPeer;
+    if (to === undefined) {
+      rec.counters.inc('transmit-no-destination');
+      if (log.enabled) log.debug('transmit without a destination and no defaultPeer');
+      return;
+    }
+    const from = t.from ?? pickLocal(socket, to);
+    const p: Packet = {
+      kind: 'packet',
+      id: this.nextPacketId++,
+      // Engines may reuse their output buffers: the network keeps its own copy.
+      data: t.data.slice(),
+      src: from,
+      dst: to,
+      hops: 0,
+      at: socket.host,
+      via: undefined,
+      epoch: 0,
+    };
+    this.counters.inc('sent');
+    this.tracer.record(this.clock, 'sent', p.id, from, to, p.data.length, socket.host.name, undefined, undefined, p.data);
+    this.route(socket.host, p, socket.host.realm);
+  }
+
+  private socketOf(rec: EngineRecord, from: TransportAddress): Socket | undefined {
+    for (const s of rec.sockets) {
+      if (s.port !== from.port) continue;
+      if (s.address === undefined ? s.host.addresses.includes(from.address) : s.address === from.address) return s;
+    }
+    return undefined;
+  }
+
+  private defaultSocket(rec: EngineRecord, to: TransportAddress | undefined): Socket | undefined {
+    if (to !== undefined) {
+      for (const s of rec.sockets) if (s.locals.some((l) => l.family === to.family)) return s;
+    }
+    return rec.sockets[0];
+  }
+
+  /** Sends `p` from `node` toward its destination within `realm`. */
+  private route(node: Node, p: Packet, realm: Realm): void {
+    if (++p.hops > MAX_HOPS) return this.drop(node, p, 'ttl-exceeded');
+    if (p.src.family !== p.dst.family) return this.drop(node, p, 'family-mismatch');
+    // An address outside a private realm is reached through the realm's NAT.
+    const target = this.addressBook.get(realm)?.get(p.dst.address) ?? realm;
+    if (target === null) return this.drop(node, p, 'no-route');
+    if (target === node) {
+      if (node.kind !== 'host') return this.drop(node, p, 'no-route');
+      p.via = undefined;
+      this.heap.push(this.clock, p); // to itself: no link involved
+      return;
+    }
+    const link = this.routes.nextHop(node, target, realm);
+    if (link === undefined) return this.drop(node, p, 'no-route');
+    const dir = link.directionFrom(node);
+    const reason = dir.transmit(this.clock, p.data.length + overhead(p.dst), link.up);
+    if (reason !== undefined) return this.drop(node, p, reason);
+    p.at = link.other(node);
+    p.via = link;
+    p.epoch = dir.epoch;
+    this.heap.push(dir.arrival, p);
+    if (!Number.isNaN(dir.duplicateArrival)) {
+      const copy: Packet = { ...p, id: this.nextPacketId++, data: p.data.slice() };
+      this.counters.inc('duplicated');
+      this.tracer.record(this.clock, 'duplicated', copy.id, p.src, p.dst, p.data.length, node.name, undefined, p.id);
+      this.heap.push(dir.duplicateArrival, copy);
+    }
+  }
+
+  private arrive(p: Packet): void {
+    const node = p.at;
+    const via = p.via;
+    if (via !== undefined) {
+      const dir = via.directionFrom(via.other(node));
+      if (dir.epoch !== p.epoch) return this.drop(node, p, 'link-down');
+      dir.arrived();
+    }
+    switch (node.kind) {
+      case 'host':
+        return this.deliver(node, p);
+      case 'router':
+        return this.route(node, p, node.realm);
+      case 'nat':
+        return via !== undefined && via.realm === node ? this.natOutbound(node, p) : this.natInbound(node, p);
+    }
+  }
+
+  private deliver(host: Host, p: Packet): void {
+    const socket = host.socketFor(p.dst);
+    if (socket === undefined) return this.drop(host, p, 'port-unreachable');
+    const rec = socket.owner as EngineRecord;
+    this.counters.inc('delivered');
+    this.tracer.record(this.clock, 'delivered', p.id, p.src, p.dst, p.data.length, host.name);
+    rec.engine.handleInput(this.clock, { type: 'datagram', data: p.data, from: p.src, to: p.dst });
+    this.drainEngine(rec);
+  }
+
+  /** RFC 4787 §4: translate the source of a packet leaving the private realm. */
+  private natOutbound(nat: NatBox, p: Packet): void {
+    const external = nat.table.outbound(this.clock, p.src, p.dst);
+    if (external === undefined) return this.drop(nat, p, 'nat-ports-exhausted');
+    nat.counters.inc('outbound');
+    this.tracer.record(this.clock, 'translated', p.id, external, p.dst, p.data.length, nat.name);
+    p.src = external;
+    if (p.dst.address === nat.publicAddress) {
+      // RFC 4787 §6 (REQ-9): hairpinning, with the external source address (REQ-9b).
+      if (!nat.hairpinning) return this.drop(nat, p, 'nat-hairpin');
+      nat.counters.inc('hairpin');
+      return this.natInbound(nat, p);
+    }
+    this.route(nat, p, nat.realm);
+  }
+
+  /** RFC 4787 §5: filter, then translate the destination of a packet entering the private realm. */
+  private natInbound(nat: NatBox, p: Packet): void {
+    const verdict = nat.table.inbound(this.clock, p.src, p.dst.port);
+    if (typeof verdict === 'string') return this.drop(nat, p, verdict);
+    nat.counters.inc('inbound');
+    this.tracer.record(this.clock, 'translated', p.id, p.src, verdict, p.data.length, nat.name);
+    p.dst = verdict;
+    this.route(nat, p, nat);
+  }
+
+  private drop(node: Node, p: Packet, reason: DropReason): void {
+    this.counters.inc('dropped');
+    this.counters.inc(`dropped:${reason}`);
+    if (node.kind === 'nat') node.counters.inc('dropped');
+    this.tracer.record(this.clock, 'dropped', p.id, p.src, p.dst, p.data.length, node.name, reason);
+    if (log.enabled) log.debug(`drop ${reason} at ${node.name}: ${addressKey(p.src)} -> ${addressKey(p.dst)}`);
+  }
+
+  // ---- time ----
+
+  /** Schedules a test action at virtual time `time` (not in the past). */
+  at(time: Millis, fn: () => void): void {
+    if (!(time >= this.clock)) throw new RangeError(`cannot schedule at ${time}: now is ${this.clock}`);
+    this.heap.push(time, { kind: 'action', fn });
+  }
+
+  /** Schedules a test action `delay` ms from now. */
+  after(delay: Millis, fn: () => void): void {
+    this.at(this.clock + delay, fn);
+  }
+
+  /**
+   * Processes events in time order until none is left or the deadline (`until`, or now +
+   * `for`) is reached; with a deadline the clock ends on it. Returns the events processed.
+   */
+  run(options: RunOptions = {}): number {
+    const deadline = options.until ?? (options.for !== undefined ? this.clock + options.for : Infinity);
+    if (deadline < this.clock) throw new RangeError(`run until ${deadline}: now is already ${this.clock}`);
+    const steps = this.loop(deadline, undefined, options.maxSteps ?? this.maxSteps);
+    if (deadline !== Infinity) this.clock = deadline;
+    return steps;
+  }
+
+  /**
+   * Runs until `predicate` holds (checked before and after every event), for at most
+   * `timeout` virtual ms. Returns whether it held; on false the clock ends at the deadline.
+   */
+  runUntil(predicate: () => boolean, options: RunUntilOptions = {}): boolean {
+    const deadline = this.clock + (options.timeout ?? DEFAULT_RUN_UNTIL_TIMEOUT);
+    if (predicate()) return true;
+    this.loop(deadline, predicate, options.maxSteps ?? this.maxSteps);
+    if (predicate()) return true;
+    this.clock = deadline;
+    return predicate();
+  }
+
+  /** Time of the next scheduled event, if any. */
+  get nextEventTime(): Millis | undefined {
+    return this.heap.peekTime();
+  }
+
+  private loop(deadline: Millis, predicate: (() => boolean) | undefined, maxSteps: number): number {
+    let steps = 0;
+    for (;;) {
+      const t = this.heap.peekTime();
+      if (t === undefined || t > deadline) return steps;
+      if (++steps > maxSteps) {
+        throw new SansRtcError('sim-max-steps', `more than ${maxSteps} events before ${deadline} ms (now ${this.clock} ms)`);
+      }
+      const item = this.heap.pop()!.item;
+      this.clock = t;
+      switch (item.kind) {
+        case 'packet':
+          this.arrive(item);
+          break;
+        case 'timer':
+          this.fireTimer(item);
+          break;
+        case 'action':
+          item.fn();
+          break;
+      }
+      if (predicate !== undefined && predicate()) return steps;
+    }
+  }
+
+  // ---- observation ----
+
+  /** The most recent trace entries (see NetworkOptions.trace for the bound). */
+  get trace(): TraceEntry[] {
+    return this.tracer.entries();
+  }
+
+  /** Hex SHA-256 over every trace entry since the start, payloads included. */
+  traceHash(): string {
+    return this.tracer.hash();
+  }
+
+  get stats(): NetworkStats {
+    const t = this.tracer.totals;
+    return {
+      sent: t.sent,
+      delivered: t.delivered,
+      dropped: t.dropped,
+      duplicated: t.duplicated,
+      inFlight: t.sent + t.duplicated - t.delivered - t.dropped,
+    };
+  }
+}
+
+function overhead(to: TransportAddress): number {
+  return to.family === 'IPv6' ? IPV6_UDP_OVERHEAD : IPV4_UDP_OVERHEAD;
+}
+
+/** The source address for a transmit to `to` from `socket`: same family when it can. */
+function pickLocal(socket: Socket, to: TransportAddress): TransportAddress {
+  const locals = socket.locals;
+  for (const l of locals) if (l.family === to.family) return l;
+  return locals[0]!;
+}
