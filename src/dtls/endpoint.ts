@@ -102,7 +102,8 @@ export interface DtlsOptions {
   readonly mtu?: number;
   /** Suites in preference order (default: all three). */
   readonly suites?: readonly SuiteName[];
-  /** Groups in preference order (default: X25519, P-256). */
+  /** Key-exchange groups in preference order (default: X25519, P-256). A client also
+   * offers P-256, which its peer's certificate needs (RFC 8422 5.1.1). */
   readonly groups?: readonly NamedGroupId[];
   /** Refuse peers without RFC 7627 extended master secret (default true). */
   readonly requireExtendedMasterSecret?: boolean;
@@ -155,6 +156,7 @@ export class DtlsEndpoint implements Engine<DtlsInput, DtlsOutput> {
   private readonly mtu: number;
   private readonly suites: readonly CipherSuite[];
   private readonly groups: readonly NamedGroupId[];
+  private readonly offeredGroups: readonly NamedGroupId[];
   private readonly requireEms: boolean;
   private readonly helloVerify: boolean;
   private readonly initialRto: number;
@@ -196,6 +198,11 @@ export class DtlsEndpoint implements Engine<DtlsInput, DtlsOutput> {
     if (this.suites.length === 0) throw new RangeError('DtlsEndpoint needs at least one known cipher suite');
     this.groups = (options.groups ?? SUPPORTED_GROUPS).filter((g) => SUPPORTED_GROUPS.includes(g));
     if (this.groups.length === 0) throw new RangeError('DtlsEndpoint needs at least one known group');
+    // In TLS 1.2 supported_groups also names the curves we accept for the peer's ECDSA
+    // certificate (RFC 8422 5.1.1), and WebRTC certificates are P-256: a client always lists
+    // it, last if it was not asked for, or a server holding a P-256 certificate must refuse.
+    this.offeredGroups =
+      this.role === 'client' && !this.groups.includes(NamedGroup.secp256r1) ? [...this.groups, NamedGroup.secp256r1] : this.groups;
     this.requireEms = options.requireExtendedMasterSecret ?? true;
     this.helloVerify = options.helloVerify ?? false;
     this.initialRto = options.initialRetransmitMs ?? INITIAL_RETRANSMIT_MS;
@@ -459,7 +466,7 @@ export class DtlsEndpoint implements Engine<DtlsInput, DtlsOutput> {
   }
 
   private sendClientHello(now: Millis): void {
-    const ch = buildClientHello(this.hs.localRandom, this.hs.cookie, this.suites, this.groups);
+    const ch = buildClientHello(this.hs.localRandom, this.hs.cookie, this.suites, this.offeredGroups);
     this.hs.transcript = [];
     const msg = this.outgoing(HandshakeType.clientHello, encodeClientHello(ch));
     this.record(msg);
@@ -518,6 +525,7 @@ export class DtlsEndpoint implements Engine<DtlsInput, DtlsOutput> {
   private onHelloVerifyRequest(now: Millis, m: HandshakeMessage): 'ok' {
     const hvr = decodeHelloVerifyRequest(m.body);
     if (!hvr.ok) return this.decodeFailed(hvr.error.message);
+    this.counters.inc('hello-verify-received');
     if (++this.hs.helloVerifies > MAX_HELLO_VERIFY) {
       this.abort(AlertDescription.handshakeFailure, 'too many HelloVerifyRequests');
       return 'ok';
@@ -570,7 +578,7 @@ export class DtlsEndpoint implements Engine<DtlsInput, DtlsOutput> {
       return;
     }
     const v = ske.value;
-    const group = this.groups.find((g) => g === v.group);
+    const group = this.offeredGroups.find((g) => g === v.group);
     if (group === undefined) {
       this.abort(AlertDescription.illegalParameter, `server chose group ${v.group}`);
       return;
@@ -730,6 +738,7 @@ export class DtlsEndpoint implements Engine<DtlsInput, DtlsOutput> {
 
   /** Stateless answer to a ClientHello without our cookie (RFC 6347 4.2.1). */
   private sendHelloVerifyRequest(m: HandshakeMessage): void {
+    this.counters.inc('hello-verify-sent');
     this.serverCookie ??= randomBytes(this.rng, COOKIE_SIZE);
     const hvr = encodeHelloVerifyRequest({ version: DTLS_1_0, cookie: this.serverCookie });
     // The HelloVerifyRequest reuses the ClientHello's message_seq and is not retransmitted

@@ -71,6 +71,8 @@ export type DtlsCounter =
   | 'handshake-old'
   | 'handshake-future'
   | 'flight-retransmitted'
+  | 'hello-verify-received'
+  | 'hello-verify-sent'
   | 'alert-received'
   | 'alert-sent'
   | 'data-refused'
