@@ -5,3 +5,4 @@ export { encodeStun, type EncodeOptions } from './encode.js';
 export { isStunMessage, newTransactionId, transactionKey, messageType, methodOf, classOf } from './header.js';
 export { verifyIntegrity, shortTermKey, longTermKey, userhash, opaqueString } from './integrity.js';
 export * from './error-codes.js';
+export * from './transactions.js';
