@@ -1,0 +1,1003 @@
+/**
+ * A sans-IO SCTP association (RFC 9260) for use over DTLS (RFC 8261), with partial
+ * reliability (RFC 3758) and stream reset (RFC 6525), as WebRTC data channels need.
+ *
+ * Inputs are SCTP packets (a core `Datagram`; the addresses are ignored, since DTLS already
+ * identifies the peer) and commands. Outputs are `Transmit`s without addresses and events.
+ * Received payloads are delivered as views into the datagram that carried them when a
+ * message fits in one chunk, so callers hand in buffers they will not reuse.
+ *
+ * Both ends of a WebRTC association usually send INIT at once; the collision is resolved as
+ * RFC 9260 5.2 describes, so `connect` is safe on both sides.
+ */
+
+import { ByteReader, ByteWriter } from '../core/bytes.js';
+import { Counters } from '../core/counters.js';
+import type { Datagram, Engine, Transmit } from '../core/engine.js';
+import { OutputQueue } from '../core/engine.js';
+import { logger } from '../core/log.js';
+import { randomBytes, type Random } from '../core/random.js';
+import { earliest, type Millis } from '../core/time.js';
+import {
+  decodePacket,
+  encodeChunk,
+  ErrorCauseCode,
+  FLAG_IMMEDIATE,
+  ReconfigResult,
+  setChecksum,
+  writeCommonHeader,
+  type Chunk,
+  type DataChunk,
+  type ErrorCause,
+  type InitChunk,
+  type ReconfigParam,
+} from './chunks.js';
+import { renoController, type CongestionControllerFactory } from './congestion.js';
+import {
+  ACK_EVERY_PACKETS,
+  COMMON_HEADER_SIZE,
+  COOKIE_KEY_SIZE,
+  DATA_CHUNK_HEADER_SIZE,
+  DEFAULT_MAX_SEND_BUFFER,
+  DEFAULT_MTU,
+  DEFAULT_RECEIVE_WINDOW,
+  DEFAULT_REMOTE_MAX_MESSAGE_SIZE,
+  DEFAULT_SCTP_PORT,
+  DELAYED_ACK_MS,
+  HEARTBEAT_INTERVAL_MS,
+  LOCAL_MAX_MESSAGE_SIZE,
+  MAX_ASSOCIATION_RETRANSMITS,
+  MAX_DUP_TSNS_PER_SACK,
+  MAX_GAP_BLOCKS_PER_SACK,
+  MAX_INIT_RETRANSMITS,
+  MAX_STREAMS,
+  MAX_STREAMS_PER_RESET,
+  MAX_TSN_LOOKAHEAD,
+  MIN_MTU,
+  RTO_INITIAL_MS,
+  RTO_MAX_MS,
+  VALID_COOKIE_LIFE_MS,
+} from './constants.js';
+import { openCookie, signCookie, type CookieState } from './cookie.js';
+import { Reassembly, type DeliveredMessage } from './reassembly.js';
+import { Sender, type BufferedAmountLow, type OutChunk } from './sender.js';
+import { tsnAdd, tsnDiff, tsnLte } from './serial.js';
+import { TsnTracker } from './tsn-tracker.js';
+
+const log = logger('sansrtc:sctp');
+
+export interface SctpAssociationOptions {
+  /** The DTLS role; informational here (both ends may connect), used by DCEP for stream ids. */
+  readonly role: 'client' | 'server';
+  readonly rng: Random;
+  /** From `a=sctp-port` (RFC 8841 5); 5000 when absent. */
+  readonly localPort?: number;
+  readonly remotePort?: number;
+  /** Largest SCTP packet we send (default 1200). */
+  readonly mtu?: number;
+  /** Largest message we accept (advertised in SDP `a=max-message-size`). */
+  readonly maxMessageSize?: number;
+  /** The peer's `a=max-message-size`; 65536 when its SDP has none (RFC 8841 6.1). */
+  readonly remoteMaxMessageSize?: number;
+  /** Our receive window in bytes. */
+  readonly receiveWindow?: number;
+  /** Bound on bytes queued but not yet sent, across streams. */
+  readonly maxSendBuffer?: number;
+  /** Congestion controller (default: RFC 9260 7.2 with the RFC 3465 growth limit). */
+  readonly congestionController?: CongestionControllerFactory;
+}
+
+export type SctpCommand =
+  | { readonly type: 'connect' }
+  | {
+      readonly type: 'send';
+      readonly streamId: number;
+      readonly ppid: number;
+      readonly data: Uint8Array;
+      readonly ordered: boolean;
+      readonly maxRetransmits?: number | undefined;
+      readonly maxLifetime?: number | undefined;
+    }
+  | { readonly type: 'reset-streams'; readonly streamIds: readonly number[] }
+  | { readonly type: 'shutdown' }
+  | { readonly type: 'abort'; readonly reason?: string };
+
+export type SctpCloseReason = 'shutdown' | 'abort' | 'peer-abort' | 'timeout';
+
+export type SctpErrorCode =
+  | 'message-too-large'
+  | 'empty-message'
+  | 'send-buffer-full'
+  | 'invalid-stream'
+  | 'not-connected'
+  | 'reset-denied'
+  | 'peer-error';
+
+export type SctpEvent =
+  | { readonly type: 'connected' }
+  | DeliveredMessage
+  | {
+      readonly type: 'stream-reset';
+      /** 'incoming': the peer reset its outgoing stream; 'outgoing': our reset completed. */
+      readonly direction: 'incoming' | 'outgoing';
+      readonly streamIds: readonly number[];
+    }
+  | BufferedAmountLow
+  | { readonly type: 'closed'; readonly reason: SctpCloseReason; readonly detail?: string }
+  | { readonly type: 'error'; readonly code: SctpErrorCode; readonly message: string; readonly streamId?: number };
+
+export type SctpOutput = Transmit | SctpEvent;
+
+export type SctpState =
+  | 'closed'
+  | 'cookie-wait'
+  | 'cookie-echoed'
+  | 'established'
+  | 'shutdown-pending'
+  | 'shutdown-sent'
+  | 'shutdown-received'
+  | 'shutdown-ack-sent';
+
+interface PendingReset {
+  readonly requestSeq: number;
+  readonly streamIds: readonly number[];
+  readonly lastTsn: number;
+}
+
+export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutput> {
+  readonly role: 'client' | 'server';
+  readonly localPort: number;
+  readonly remotePort: number;
+  readonly mtu: number;
+  readonly maxMessageSize: number;
+  readonly remoteMaxMessageSize: number;
+  readonly counters = new Counters();
+  state: SctpState = 'closed';
+
+  private readonly rng: Random;
+  private readonly receiveWindow: number;
+  private readonly out = new OutputQueue<SctpOutput>();
+  private readonly w: ByteWriter;
+  private readonly scratch = new ByteWriter(256);
+  private readonly localTag: number;
+  private readonly localInitialTsn: number;
+  private readonly cookieKey: Uint8Array;
+  private peerTag = 0;
+  private peerForwardTsn = false;
+  private peerReconfig = false;
+  private outboundStreams = MAX_STREAMS;
+  readonly sender: Sender;
+  private tracker: TsnTracker | undefined;
+  private readonly reassembly: Reassembly;
+  private now: Millis = 0;
+  private dirty = false;
+
+  // Handshake (RFC 9260 5.1): T1 retransmits INIT or COOKIE ECHO.
+  private t1: Millis | undefined;
+  private t1Rto = RTO_INITIAL_MS;
+  private t1Count = 0;
+  private cookieEcho: Uint8Array | undefined;
+
+  // Acknowledgement (RFC 9260 6.2).
+  private sackNow = false;
+  private ackDeadline: Millis | undefined;
+  private packetsSinceAck = 0;
+  private dups: number[] = [];
+
+  /** Control chunks waiting for the next packet. */
+  private control: Chunk[] = [];
+
+  // Shutdown (RFC 9260 9.2): T2 retransmits SHUTDOWN or SHUTDOWN ACK.
+  private t2: Millis | undefined;
+  private t2Count = 0;
+
+  // Heartbeats (RFC 9260 8.3).
+  private heartbeatAt: Millis | undefined;
+  private heartbeatNonce = 0;
+  private heartbeatSentAt: Millis | undefined;
+
+  // Stream reset (RFC 6525).
+  private nextRequestSeq: number;
+  private peerNextRequestSeq = 0;
+  private lastResponse: { seq: number; result: number } | undefined;
+  private resetQueue: number[] = [];
+  private resetInFlight: PendingReset | undefined;
+  private resetTimer: Millis | undefined;
+  private deferredReset: PendingReset | undefined;
+
+  constructor(opts: SctpAssociationOptions) {
+    this.role = opts.role;
+    this.rng = opts.rng;
+    this.localPort = opts.localPort ?? DEFAULT_SCTP_PORT;
+    this.remotePort = opts.remotePort ?? DEFAULT_SCTP_PORT;
+    this.mtu = Math.max(MIN_MTU, opts.mtu ?? DEFAULT_MTU) & ~3;
+    this.maxMessageSize = opts.maxMessageSize ?? LOCAL_MAX_MESSAGE_SIZE;
+    this.remoteMaxMessageSize = opts.remoteMaxMessageSize ?? DEFAULT_REMOTE_MAX_MESSAGE_SIZE;
+    this.receiveWindow = opts.receiveWindow ?? DEFAULT_RECEIVE_WINDOW;
+    this.w = new ByteWriter(this.mtu);
+    // RFC 9260 5.3.1: a random non-zero tag; the initial TSN is random too.
+    this.localTag = (this.rng.u32() >>> 0) || 1;
+    this.localInitialTsn = this.rng.u32() >>> 0;
+    this.nextRequestSeq = this.localInitialTsn; // RFC 6525 5.1.1
+    this.cookieKey = randomBytes(this.rng, COOKIE_KEY_SIZE);
+    const cc = (opts.congestionController ?? renoController)(this.mtu);
+    const maxFragment = this.mtu - COMMON_HEADER_SIZE - DATA_CHUNK_HEADER_SIZE;
+    this.sender = new Sender(
+      this.localInitialTsn,
+      cc,
+      maxFragment,
+      opts.maxSendBuffer ?? DEFAULT_MAX_SEND_BUFFER,
+      this.out,
+      this.counters,
+    );
+    this.reassembly = new Reassembly(this.out, this.maxMessageSize);
+  }
+
+  /** Bytes queued on `streamId` and not yet sent (the W3C bufferedAmount). */
+  bufferedAmount(streamId: number): number {
+    return this.sender.bufferedAmount(streamId);
+  }
+
+  /** A 'buffered-amount-low' event fires when the amount drops to `bytes` or below. */
+  setBufferedAmountLowThreshold(streamId: number, bytes: number): void {
+    this.sender.setLowThreshold(streamId, bytes);
+  }
+
+  private get established(): boolean {
+    return (
+      this.state === 'established' || this.state === 'shutdown-pending' || this.state === 'shutdown-received'
+    );
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Engine contract
+
+  handleInput(now: Millis, input: Datagram | SctpCommand): void {
+    this.now = now;
+    this.dirty = true;
+    switch (input.type) {
+      case 'datagram':
+        this.receive(now, input.data);
+        return;
+      case 'connect':
+        if (this.state === 'closed' && this.peerTag === 0) this.sendInit(now);
+        return;
+      case 'send':
+        this.send(now, input);
+        return;
+      case 'reset-streams':
+        for (const id of input.streamIds) if (!this.resetQueue.includes(id)) this.resetQueue.push(id);
+        this.startReset(now);
+        return;
+      case 'shutdown':
+        if (this.state === 'established') {
+          this.state = 'shutdown-pending';
+          this.checkShutdown(now);
+        } else if (this.state === 'cookie-wait' || this.state === 'cookie-echoed') {
+          this.close('shutdown');
+        }
+        return;
+      case 'abort':
+        this.abort({ code: ErrorCauseCode.USER_ABORT, info: new TextEncoder().encode(input.reason ?? '') }, 'abort');
+        return;
+    }
+  }
+
+  handleTimeout(now: Millis): void {
+    this.now = now;
+    this.dirty = true;
+    if (this.t1 !== undefined && now >= this.t1) this.onT1(now);
+    if (this.t2 !== undefined && now >= this.t2) this.onT2(now);
+    if (this.ackDeadline !== undefined && now >= this.ackDeadline) {
+      this.ackDeadline = undefined;
+      this.sackNow = true;
+    }
+    if (this.established && this.sender.onT3Expired(now)) {
+      if (this.sender.errorCount > MAX_ASSOCIATION_RETRANSMITS) {
+        this.abort({ code: ErrorCauseCode.PROTOCOL_VIOLATION, info: new Uint8Array(0) }, 'timeout');
+        return;
+      }
+    }
+    if (this.resetTimer !== undefined && now >= this.resetTimer) {
+      // RFC 6525 5.1.1: retransmit the request when its timer (one RTO) expires.
+      this.resetTimer = undefined;
+      if (this.resetInFlight) this.queueResetRequest(now, this.resetInFlight);
+    }
+    if (this.heartbeatAt !== undefined && now >= this.heartbeatAt) this.onHeartbeatTimer(now);
+  }
+
+  pollOutput(): SctpOutput | undefined {
+    if (this.out.length === 0 && this.dirty) this.flush(this.now);
+    return this.out.shift();
+  }
+
+  pollTimeout(): Millis | undefined {
+    if (this.dirty) this.flush(this.now);
+    if (this.state === 'closed' && this.t1 === undefined) return undefined;
+    let t = earliest(this.t1, this.t2);
+    t = earliest(t, this.ackDeadline);
+    t = earliest(t, this.sender.t3);
+    t = earliest(t, this.resetTimer);
+    return earliest(t, this.heartbeatAt);
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Commands
+
+  private send(now: Millis, c: Extract<SctpCommand, { type: 'send' }>): void {
+    const fail = (code: SctpErrorCode, message: string) =>
+      this.out.push({ type: 'error', code, message, streamId: c.streamId });
+    if (this.state !== 'closed' && !this.established && this.state !== 'cookie-wait' && this.state !== 'cookie-echoed') {
+      return fail('not-connected', `cannot send in state ${this.state}`);
+    }
+    if (c.data.length === 0) return fail('empty-message', 'SCTP cannot carry an empty message');
+    if (c.data.length > this.remoteMaxMessageSize) {
+      return fail(
+        'message-too-large',
+        `message of ${c.data.length} bytes exceeds the remote max-message-size of ${this.remoteMaxMessageSize}`,
+      );
+    }
+    if (c.streamId >= this.outboundStreams || c.streamId < 0) {
+      return fail('invalid-stream', `stream ${c.streamId} is outside the ${this.outboundStreams} negotiated`);
+    }
+    const queued = this.sender.enqueue(
+      {
+        streamId: c.streamId,
+        ppid: c.ppid,
+        data: c.data,
+        unordered: !c.ordered,
+        maxRetransmits: c.maxRetransmits,
+        maxLifetime: c.maxLifetime,
+      },
+      now,
+    );
+    if (!queued) fail('send-buffer-full', 'the send buffer is full');
+  }
+
+  private sendInit(now: Millis): void {
+    this.state = 'cookie-wait';
+    this.t1Count = 0;
+    this.t1Rto = RTO_INITIAL_MS;
+    this.sendSingle(this.initChunk('init'), 0);
+    this.t1 = now + this.t1Rto;
+  }
+
+  private initChunk(type: 'init' | 'init-ack', cookie?: Uint8Array): InitChunk {
+    return {
+      type,
+      initiateTag: this.localTag,
+      aRwnd: this.receiveWindow,
+      outboundStreams: MAX_STREAMS,
+      inboundStreams: MAX_STREAMS,
+      initialTsn: this.localInitialTsn,
+      forwardTsn: true,
+      reconfig: true,
+      ...(cookie ? { cookie } : {}),
+    };
+  }
+
+  private onT1(now: Millis): void {
+    this.t1 = undefined;
+    if (this.state !== 'cookie-wait' && this.state !== 'cookie-echoed') return;
+    if (++this.t1Count > MAX_INIT_RETRANSMITS) {
+      this.close('timeout', 'no answer to INIT or COOKIE ECHO');
+      return;
+    }
+    // RFC 9260 5.1 A, C: retransmit and back off.
+    this.t1Rto = Math.min(this.t1Rto * 2, RTO_MAX_MS);
+    if (this.state === 'cookie-wait') this.sendSingle(this.initChunk('init'), 0);
+    else this.sendSingle({ type: 'cookie-echo', cookie: this.cookieEcho! }, this.peerTag);
+    this.t1 = now + this.t1Rto;
+  }
+
+  private abort(cause: ErrorCause, reason: SctpCloseReason): void {
+    if (this.state === 'closed' && this.peerTag === 0) {
+      this.close(reason);
+      return;
+    }
+    if (this.peerTag !== 0) this.sendSingle({ type: 'abort', reflected: false, causes: [cause] }, this.peerTag);
+    this.close(reason);
+  }
+
+  private close(reason: SctpCloseReason, detail?: string): void {
+    this.state = 'closed';
+    this.t1 = this.t2 = this.ackDeadline = this.resetTimer = this.heartbeatAt = undefined;
+    this.sender.t3 = undefined;
+    this.sackNow = false;
+    this.control = [];
+    this.peerTag = 0;
+    this.out.push(detail === undefined ? { type: 'closed', reason } : { type: 'closed', reason, detail });
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Receiving
+
+  private receive(now: Millis, data: Uint8Array): void {
+    const res = decodePacket(data);
+    if (!res.ok) {
+      this.counters.inc('sctp.bad-packet');
+      log.debug(`dropped packet: ${res.error.message}`);
+      return;
+    }
+    const { header, chunks } = res.value;
+    if (header.dstPort !== this.localPort || header.srcPort !== this.remotePort) {
+      this.counters.inc('sctp.wrong-port');
+      log.debug(`dropped packet for ports ${header.srcPort}->${header.dstPort}`);
+      return;
+    }
+    if (chunks.length === 0) return;
+    const first = chunks[0]!;
+    // RFC 9260 8.5.1 verification tag rules.
+    if (first.type === 'init') {
+      if (chunks.length !== 1 || header.verificationTag !== 0) {
+        this.counters.inc('sctp.bad-init');
+        return;
+      }
+      this.onInit(now, first);
+      return;
+    }
+    if (first.type === 'abort' || first.type === 'shutdown-complete') {
+      const expected = first.reflected ? this.peerTag : this.localTag;
+      if (header.verificationTag !== expected || expected === 0) {
+        this.counters.inc('sctp.bad-tag');
+        return;
+      }
+    } else if (header.verificationTag !== this.localTag) {
+      this.counters.inc('sctp.bad-tag');
+      log.debug('dropped packet with a wrong verification tag');
+      return;
+    }
+    const hadGaps = this.tracker?.hasGaps ?? false;
+    let dataChunks = 0;
+    let newData = 0;
+    let immediate = false;
+    for (const c of chunks) {
+      if (this.state === 'closed' && c.type !== 'cookie-echo') break;
+      switch (c.type) {
+        case 'data':
+          dataChunks++;
+          if (c.flags & FLAG_IMMEDIATE) immediate = true;
+          if (this.onData(c)) newData++;
+          break;
+        case 'init-ack':
+          this.onInitAck(now, c);
+          break;
+        case 'cookie-echo':
+          this.onCookieEcho(now, c.cookie);
+          break;
+        case 'cookie-ack':
+          if (this.state === 'cookie-echoed') this.establish(now);
+          break;
+        case 'sack':
+          if (this.established || this.state === 'shutdown-sent' || this.state === 'shutdown-ack-sent') {
+            this.sender.onSack(c, now);
+            this.checkShutdown(now);
+          }
+          break;
+        case 'forward-tsn':
+          this.onForwardTsn(c.newCumTsn, c.streams);
+          break;
+        case 'reconfig':
+          this.onReconfig(now, c.params);
+          break;
+        case 'heartbeat':
+          this.control.push({ type: 'heartbeat-ack', info: c.info });
+          break;
+        case 'heartbeat-ack':
+          this.onHeartbeatAck(now, c.info);
+          break;
+        case 'abort':
+          this.close('peer-abort', describeCauses(c.causes));
+          return;
+        case 'error':
+          this.onError(now, c.causes);
+          break;
+        case 'shutdown':
+          this.onShutdown(now, c.cumTsn);
+          break;
+        case 'shutdown-ack':
+          if (this.state === 'shutdown-sent' || this.state === 'shutdown-ack-sent') {
+            this.sendSingle({ type: 'shutdown-complete', reflected: false }, this.peerTag);
+            this.close('shutdown');
+            return;
+          }
+          break;
+        case 'shutdown-complete':
+          if (this.state === 'shutdown-ack-sent') {
+            this.close('shutdown');
+            return;
+          }
+          break;
+        case 'init':
+          // INIT bundled with other chunks (RFC 9260 6.10 forbids it).
+          this.counters.inc('sctp.bad-init');
+          return;
+        case 'unknown':
+          // RFC 9260 3.2: the top two bits of the type say skip or stop, report or not.
+          this.counters.inc('sctp.unknown-chunk');
+          if (c.chunkType & 0x40) {
+            this.control.push({ type: 'error', causes: [{ code: ErrorCauseCode.UNRECOGNIZED_CHUNK, info: c.raw }] });
+          }
+          if (!(c.chunkType & 0x80)) return this.afterData(now, dataChunks, newData, hadGaps, immediate);
+          break;
+      }
+    }
+    this.afterData(now, dataChunks, newData, hadGaps, immediate);
+  }
+
+  /** RFC 9260 6.2 acknowledgement policy, after a packet's chunks are processed. */
+  private afterData(now: Millis, dataChunks: number, newData: number, hadGaps: boolean, immediate: boolean): void {
+    if (dataChunks === 0 || !this.tracker) return;
+    this.checkDeferredReset();
+    this.packetsSinceAck++;
+    if (
+      immediate ||
+      newData < dataChunks || // duplicates: ack at once (6.2)
+      hadGaps ||
+      this.tracker.hasGaps ||
+      this.packetsSinceAck >= ACK_EVERY_PACKETS ||
+      this.state === 'shutdown-sent'
+    ) {
+      this.sackNow = true;
+      if (this.state === 'shutdown-sent') this.control.push({ type: 'shutdown', cumTsn: this.tracker.cumTsn });
+    } else {
+      this.ackDeadline ??= now + DELAYED_ACK_MS;
+    }
+  }
+
+  /** Returns whether the chunk carried a new TSN. */
+  private onData(c: DataChunk): boolean {
+    const tracker = this.tracker;
+    if (!tracker || !(this.established || this.state === 'shutdown-sent')) {
+      this.counters.inc('sctp.data-before-established');
+      return false;
+    }
+    if (c.payload.length === 0) {
+      // RFC 9260 6.2: a DATA chunk without user data aborts the association.
+      const info = new Uint8Array(4);
+      new DataView(info.buffer).setUint32(0, c.tsn);
+      this.abort({ code: ErrorCauseCode.NO_USER_DATA, info }, 'abort');
+      return false;
+    }
+    const d = tsnDiff(c.tsn, tracker.cumTsn);
+    if (d > MAX_TSN_LOOKAHEAD) {
+      this.counters.inc('sctp.tsn-too-far');
+      return false;
+    }
+    // RFC 9260 6.2: drop what does not fit the window, except the next TSN in sequence
+    // (which always makes progress) as long as a hard bound of twice the window holds.
+    const buffered = this.reassembly.bufferedBytes + c.payload.length;
+    if (d > 1 ? buffered > this.receiveWindow : buffered > 2 * this.receiveWindow) {
+      this.counters.inc('sctp.rwnd-drop');
+      return false;
+    }
+    if (tracker.add(c.tsn) === 'duplicate') {
+      if (this.dups.length < MAX_DUP_TSNS_PER_SACK) this.dups.push(c.tsn);
+      this.counters.inc('sctp.duplicate-tsn');
+      return false;
+    }
+    if (c.streamId >= MAX_STREAMS) {
+      // RFC 9260 6.5: report and drop, but the TSN counts as received.
+      const info = new Uint8Array(4);
+      new DataView(info.buffer).setUint16(0, c.streamId);
+      this.control.push({ type: 'error', causes: [{ code: ErrorCauseCode.INVALID_STREAM, info }] });
+      return true;
+    }
+    if (this.reassembly.add(c) === 'too-large') {
+      this.counters.inc('sctp.message-too-large');
+      log.debug(`dropped a message larger than ${this.maxMessageSize} bytes`);
+    }
+    return true;
+  }
+
+  private onInit(now: Millis, init: InitChunk): void {
+    switch (this.state) {
+      case 'closed':
+      case 'cookie-wait':
+      case 'cookie-echoed': {
+        // RFC 9260 5.1 B, 5.2.1: answer with an INIT ACK carrying our original parameters and
+        // a cookie; keep no state (the cookie holds it).
+        const cookie = signCookie(this.cookieKey, {
+          localTag: this.localTag,
+          localInitialTsn: this.localInitialTsn,
+          peerTag: init.initiateTag,
+          peerInitialTsn: init.initialTsn,
+          peerRwnd: init.aRwnd,
+          peerOutboundStreams: init.outboundStreams,
+          peerInboundStreams: init.inboundStreams,
+          peerForwardTsn: init.forwardTsn,
+          peerReconfig: init.reconfig,
+          created: now,
+        });
+        const ack = this.initChunk('init-ack', cookie);
+        this.sendSingle(init.unrecognized ? { ...ack, unrecognized: init.unrecognized } : ack, init.initiateTag);
+        return;
+      }
+      default:
+        // 5.2.2 (a peer restart) is not supported: the peer must open a new association.
+        this.counters.inc('sctp.unexpected-init');
+    }
+  }
+
+  private onInitAck(now: Millis, ack: InitChunk): void {
+    if (this.state !== 'cookie-wait') {
+      this.counters.inc('sctp.unexpected-init-ack'); // RFC 9260 5.2.3: discard
+      return;
+    }
+    if (!ack.cookie) {
+      // RFC 9260 5.1 (missing mandatory parameter): abort.
+      this.peerTag = ack.initiateTag;
+      this.abort({ code: ErrorCauseCode.MISSING_PARAMETER, info: new Uint8Array([0, 0, 0, 1, 0, 7]) }, 'abort');
+      return;
+    }
+    this.adoptPeer(ack.initiateTag, ack.initialTsn, ack.aRwnd, ack.inboundStreams, ack.forwardTsn, ack.reconfig);
+    this.cookieEcho = ack.cookie.slice();
+    this.state = 'cookie-echoed';
+    this.t1Count = 0;
+    this.t1Rto = RTO_INITIAL_MS;
+    this.sendSingle({ type: 'cookie-echo', cookie: this.cookieEcho }, this.peerTag);
+    this.t1 = now + this.t1Rto;
+  }
+
+  private adoptPeer(
+    tag: number,
+    initialTsn: number,
+    rwnd: number,
+    peerInbound: number,
+    forwardTsn: boolean,
+    reconfig: boolean,
+  ): void {
+    this.peerTag = tag;
+    this.tracker = new TsnTracker(initialTsn);
+    this.peerNextRequestSeq = initialTsn; // RFC 6525 5.2.1
+    this.outboundStreams = Math.min(MAX_STREAMS, peerInbound);
+    this.peerForwardTsn = forwardTsn;
+    this.peerReconfig = reconfig;
+    this.sender.start(rwnd, forwardTsn);
+  }
+
+  private onCookieEcho(now: Millis, cookie: Uint8Array): void {
+    const res = openCookie(this.cookieKey, cookie, now, VALID_COOKIE_LIFE_MS);
+    if (!res.ok) {
+      this.counters.inc('sctp.bad-cookie');
+      log.debug(`dropped COOKIE ECHO: ${res.error.message}`);
+      return;
+    }
+    const s = res.value;
+    if (s.localTag !== this.localTag) {
+      // RFC 9260 5.2.4 A and C (a restart or a cookie from an old association): unsupported.
+      this.counters.inc('sctp.cookie-tag-mismatch');
+      return;
+    }
+    if (s.staleBy > 0) {
+      // RFC 9260 5.1.5 3: report a stale cookie with the staleness in microseconds.
+      const info = new Uint8Array(4);
+      new DataView(info.buffer).setUint32(0, Math.min(0xffffffff, Math.round(s.staleBy * 1000)));
+      this.sendSingle({ type: 'error', causes: [{ code: ErrorCauseCode.STALE_COOKIE, info }] }, s.peerTag);
+      return;
+    }
+    if (this.state === 'closed' || this.state === 'cookie-wait' || this.state === 'cookie-echoed') {
+      // RFC 9260 5.1 D (no TCB) or 5.2.4 B/D (collision): the cookie gives the peer's state.
+      if (this.state === 'closed' || this.state === 'cookie-wait' || s.peerTag !== this.peerTag) {
+        this.adoptCookie(s);
+      }
+      this.establish(now);
+    }
+    // RFC 9260 5.2.4 D: in every case answer with a COOKIE ACK.
+    this.control.push({ type: 'cookie-ack' });
+  }
+
+  private adoptCookie(s: CookieState): void {
+    this.adoptPeer(
+      s.peerTag,
+      s.peerInitialTsn,
+      s.peerRwnd,
+      s.peerInboundStreams,
+      s.peerForwardTsn,
+      s.peerReconfig,
+    );
+  }
+
+  private establish(now: Millis): void {
+    if (this.established) return;
+    this.state = 'established';
+    this.t1 = undefined;
+    this.cookieEcho = undefined;
+    this.heartbeatAt = now + HEARTBEAT_INTERVAL_MS;
+    this.out.push({ type: 'connected' });
+  }
+
+  private onError(now: Millis, causes: readonly ErrorCause[]): void {
+    if (this.state === 'cookie-echoed' && causes.some((c) => c.code === ErrorCauseCode.STALE_COOKIE)) {
+      // RFC 9260 5.2.6: start over with a fresh INIT.
+      this.peerTag = 0;
+      this.sendInit(now);
+      return;
+    }
+    this.counters.inc('sctp.peer-error');
+    this.out.push({ type: 'error', code: 'peer-error', message: describeCauses(causes) });
+  }
+
+  private onForwardTsn(newCum: number, streams: readonly number[]): void {
+    if (!this.tracker || !this.established) return;
+    // RFC 3758 3.6: treat everything up to newCum as received, drop what is left of the
+    // abandoned messages, and acknowledge at once.
+    this.tracker.forwardTo(newCum);
+    this.reassembly.forward(newCum, streams);
+    this.sackNow = true;
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Shutdown (RFC 9260 9.2)
+
+  private onShutdown(now: Millis, cumTsn: number): void {
+    if (this.state === 'established' || this.state === 'shutdown-pending') {
+      this.sender.onSack({ type: 'sack', cumTsn, aRwnd: this.sender.peerRwnd, gaps: [], dups: [] }, now);
+      this.state = 'shutdown-received';
+      this.checkShutdown(now);
+    } else if (this.state === 'shutdown-sent') {
+      // Both ends shut down at once: answer with SHUTDOWN ACK.
+      this.state = 'shutdown-ack-sent';
+      this.t2Count = 0;
+      this.control.push({ type: 'shutdown-ack' });
+      this.t2 = now + this.sender.rto.rto;
+    }
+  }
+
+  /** Sends SHUTDOWN or SHUTDOWN ACK once all our data is acknowledged. */
+  private checkShutdown(now: Millis): void {
+    if (!this.sender.idle) return;
+    if (this.state === 'shutdown-pending') {
+      this.state = 'shutdown-sent';
+      this.t2Count = 0;
+      this.control.push({ type: 'shutdown', cumTsn: this.tracker!.cumTsn });
+      this.t2 = now + this.sender.rto.rto;
+    } else if (this.state === 'shutdown-received') {
+      this.state = 'shutdown-ack-sent';
+      this.t2Count = 0;
+      this.control.push({ type: 'shutdown-ack' });
+      this.t2 = now + this.sender.rto.rto;
+    }
+  }
+
+  private onT2(now: Millis): void {
+    this.t2 = undefined;
+    if (++this.t2Count > MAX_ASSOCIATION_RETRANSMITS) {
+      this.abort({ code: ErrorCauseCode.PROTOCOL_VIOLATION, info: new Uint8Array(0) }, 'timeout');
+      return;
+    }
+    this.sender.rto.backOff();
+    if (this.state === 'shutdown-sent') this.control.push({ type: 'shutdown', cumTsn: this.tracker!.cumTsn });
+    else if (this.state === 'shutdown-ack-sent') this.control.push({ type: 'shutdown-ack' });
+    else return;
+    this.t2 = now + this.sender.rto.rto;
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Heartbeats (RFC 9260 8.3)
+
+  private onHeartbeatTimer(now: Millis): void {
+    this.heartbeatAt = undefined;
+    if (!this.established) return;
+    if (this.heartbeatSentAt !== undefined) {
+      // The last heartbeat went unanswered: count it against the association.
+      if (++this.sender.errorCount > MAX_ASSOCIATION_RETRANSMITS) {
+        this.abort({ code: ErrorCauseCode.PROTOCOL_VIOLATION, info: new Uint8Array(0) }, 'timeout');
+        return;
+      }
+    }
+    this.heartbeatNonce = this.rng.u32();
+    this.heartbeatSentAt = now;
+    const info = new ByteWriter(12).u32(this.heartbeatNonce).u48(Math.floor(now)).finish();
+    this.control.push({ type: 'heartbeat', info });
+    this.heartbeatAt = now + this.sender.rto.rto + HEARTBEAT_INTERVAL_MS;
+  }
+
+  private onHeartbeatAck(now: Millis, info: Uint8Array): void {
+    const r = new ByteReader(info);
+    const nonce = r.u32();
+    if (r.failed || this.heartbeatSentAt === undefined || nonce !== this.heartbeatNonce) {
+      this.counters.inc('sctp.bad-heartbeat-ack');
+      return;
+    }
+    this.sender.rto.sample(now - this.heartbeatSentAt);
+    this.heartbeatSentAt = undefined;
+    this.sender.errorCount = 0;
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Stream reset (RFC 6525)
+
+  /** Sends an outgoing SSN reset request for queued streams once their data has gone out. */
+  private startReset(now: Millis): void {
+    if (!this.established || this.resetInFlight || this.resetQueue.length === 0) return;
+    if (!this.peerReconfig) {
+      this.out.push({ type: 'error', code: 'reset-denied', message: 'the peer does not support stream reset' });
+      this.resetQueue = [];
+      return;
+    }
+    // RFC 6525 5.1.2: a stream is reset after all data queued on it; only streams with
+    // nothing left in the send queue go into this request.
+    const ready: number[] = [];
+    const waiting: number[] = [];
+    for (const id of this.resetQueue) {
+      if (ready.length < MAX_STREAMS_PER_RESET && !this.sender.hasQueued(id)) ready.push(id);
+      else waiting.push(id);
+    }
+    if (ready.length === 0) return;
+    this.resetQueue = waiting;
+    this.resetInFlight = { requestSeq: this.nextRequestSeq, streamIds: ready, lastTsn: tsnAdd(this.sender.nextTsn, -1) };
+    this.nextRequestSeq = tsnAdd(this.nextRequestSeq, 1);
+    this.queueResetRequest(now, this.resetInFlight);
+  }
+
+  private queueResetRequest(now: Millis, r: PendingReset): void {
+    this.control.push({
+      type: 'reconfig',
+      params: [
+        {
+          kind: 'outgoing-reset',
+          requestSeq: r.requestSeq,
+          responseSeq: tsnAdd(this.peerNextRequestSeq, -1),
+          lastTsn: r.lastTsn,
+          streamIds: r.streamIds,
+        },
+      ],
+    });
+    this.resetTimer = now + this.sender.rto.rto;
+  }
+
+  private onReconfig(now: Millis, params: readonly ReconfigParam[]): void {
+    if (!this.established && this.state !== 'shutdown-sent') return;
+    const responses: ReconfigParam[] = [];
+    for (const p of params) {
+      switch (p.kind) {
+        case 'outgoing-reset':
+          responses.push({ kind: 'response', responseSeq: p.requestSeq, result: this.onPeerReset(p) });
+          break;
+        case 'incoming-reset':
+          // We never ask the peer to reset; answering its requests to reset ours is not
+          // supported (WebRTC peers reset their own outgoing streams, RFC 8831 6.7).
+          responses.push({ kind: 'response', responseSeq: p.requestSeq, result: ReconfigResult.DENIED });
+          break;
+        case 'response':
+          this.onResetResponse(now, p.responseSeq, p.result);
+          break;
+        case 'unknown':
+          this.counters.inc('sctp.unknown-reconfig-param');
+          break;
+      }
+    }
+    if (responses.length) this.control.push({ type: 'reconfig', params: responses });
+  }
+
+  /** RFC 6525 5.2.2: the peer resets its outgoing (our incoming) streams. */
+  private onPeerReset(p: Extract<ReconfigParam, { kind: 'outgoing-reset' }>): number {
+    if (p.requestSeq === tsnAdd(this.peerNextRequestSeq, -1) && this.lastResponse?.seq === p.requestSeq) {
+      // A retransmission: repeat the answer (which may have become "performed" meanwhile).
+      return this.lastResponse.result;
+    }
+    if (p.requestSeq !== this.peerNextRequestSeq) return ReconfigResult.ERROR_BAD_SEQUENCE;
+    this.peerNextRequestSeq = tsnAdd(p.requestSeq, 1);
+    const req = { requestSeq: p.requestSeq, streamIds: p.streamIds, lastTsn: p.lastTsn };
+    let result: number = ReconfigResult.SUCCESS_PERFORMED;
+    if (tsnLte(p.lastTsn, this.tracker!.cumTsn)) this.performPeerReset(req);
+    else {
+      // Deferred until every TSN up to lastTsn has arrived; the peer asks again.
+      this.deferredReset = req;
+      result = ReconfigResult.IN_PROGRESS;
+    }
+    this.lastResponse = { seq: p.requestSeq, result };
+    return result;
+  }
+
+  private checkDeferredReset(): void {
+    const d = this.deferredReset;
+    if (d && tsnLte(d.lastTsn, this.tracker!.cumTsn)) {
+      this.deferredReset = undefined;
+      this.performPeerReset(d);
+      if (this.lastResponse?.seq === d.requestSeq) this.lastResponse.result = ReconfigResult.SUCCESS_PERFORMED;
+    }
+  }
+
+  private performPeerReset(r: PendingReset): void {
+    for (const id of r.streamIds) this.reassembly.resetStream(id);
+    this.out.push({ type: 'stream-reset', direction: 'incoming', streamIds: r.streamIds });
+  }
+
+  private onResetResponse(now: Millis, seq: number, result: number): void {
+    const r = this.resetInFlight;
+    if (!r || seq !== r.requestSeq) return;
+    if (result === ReconfigResult.IN_PROGRESS) {
+      this.resetTimer = now + this.sender.rto.rto; // ask again later
+      return;
+    }
+    this.resetInFlight = undefined;
+    this.resetTimer = undefined;
+    if (result === ReconfigResult.SUCCESS_PERFORMED || result === ReconfigResult.SUCCESS_NOTHING) {
+      for (const id of r.streamIds) this.sender.resetSsn(id);
+      this.out.push({ type: 'stream-reset', direction: 'outgoing', streamIds: r.streamIds });
+    } else {
+      this.out.push({
+        type: 'error',
+        code: 'reset-denied',
+        message: `the peer refused to reset streams ${r.streamIds.join(',')} (result ${result})`,
+      });
+    }
+    this.startReset(now);
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Sending packets
+
+  /** Sends one chunk alone in a packet (INIT, INIT ACK, COOKIE ECHO, ABORT, ...). */
+  private sendSingle(chunk: Chunk, tag: number): void {
+    const w = this.scratch.reset();
+    writeCommonHeader(w, { srcPort: this.localPort, dstPort: this.remotePort, verificationTag: tag });
+    encodeChunk(w, chunk);
+    this.out.push({ type: 'transmit', data: setChecksum(w.finish()) });
+  }
+
+  /** Builds packets from pending control chunks, the SACK, and data, bundled to the MTU. */
+  private flush(now: Millis): void {
+    this.dirty = false;
+    if (this.established) this.startReset(now);
+    if (this.state === 'closed' || this.peerTag === 0) return;
+    const canSendData = this.established;
+    const w = this.w;
+    for (;;) {
+      w.reset();
+      writeCommonHeader(w, { srcPort: this.localPort, dstPort: this.remotePort, verificationTag: this.peerTag });
+      if (this.sackNow && this.tracker) this.writeSack();
+      if (this.sender.forwardTsnPending && this.peerForwardTsn && canSendData) {
+        const f = this.sender.forwardTsn();
+        encodeChunk(w, { type: 'forward-tsn', newCumTsn: f.newCumTsn, streams: f.streams });
+        this.sender.armT3(now);
+      }
+      while (this.control.length) {
+        const c = this.control[0]!;
+        const s = this.scratch.reset();
+        encodeChunk(s, c);
+        if (w.pos > COMMON_HEADER_SIZE && w.pos + s.pos > this.mtu) break;
+        w.bytes(s.written());
+        this.control.shift();
+      }
+      if (canSendData) {
+        for (let c = this.sender.pull(now, this.mtu - w.pos); c; c = this.sender.pull(now, this.mtu - w.pos)) {
+          this.writeData(c);
+        }
+      }
+      if (w.pos === COMMON_HEADER_SIZE) return;
+      this.sender.bypassCwnd = false;
+      this.out.push({ type: 'transmit', data: setChecksum(w.finish()) });
+    }
+  }
+
+  private writeSack(): void {
+    const t = this.tracker!;
+    encodeChunk(this.w, {
+      type: 'sack',
+      cumTsn: t.cumTsn,
+      aRwnd: Math.max(0, this.receiveWindow - this.reassembly.bufferedBytes),
+      gaps: t.gapBlocks(MAX_GAP_BLOCKS_PER_SACK),
+      dups: this.dups,
+    });
+    this.dups = [];
+    this.sackNow = false;
+    this.ackDeadline = undefined;
+    this.packetsSinceAck = 0;
+  }
+
+  private writeData(c: OutChunk): void {
+    const m = c.msg;
+    const w = this.w;
+    const len = DATA_CHUNK_HEADER_SIZE + c.payload.length;
+    w.u8(0).u8(c.flags).u16(len).u32(c.tsn).u16(m.streamId).u16(m.ssn).u32(m.ppid).bytes(c.payload);
+    const pad = (4 - (len & 3)) & 3;
+    if (pad) w.zeros(pad);
+  }
+}
+
+function describeCauses(causes: readonly ErrorCause[]): string {
+  return causes.map((c) => `cause ${c.code}`).join(', ') || 'no cause given';
+}
