@@ -1,0 +1,52 @@
+/**
+ * Choosing local addresses to bind, from `os.networkInterfaces()`.
+ */
+
+import os from 'node:os';
+import type { AddressFamily } from '../core/index.js';
+
+export interface LocalInterface {
+  /** Interface name (`eth0`, `lo`). */
+  readonly name: string;
+  readonly family: AddressFamily;
+  /** The address to bind; link-local IPv6 carries its `%name` zone. */
+  readonly address: string;
+  readonly internal: boolean;
+}
+
+export interface ListInterfacesOptions {
+  /** Include loopback addresses (127.0.0.1, ::1). Default false. */
+  readonly includeLoopback?: boolean;
+  /** Include link-local IPv6 (fe80::/10), which needs a zone to bind. Default false. */
+  readonly includeLinkLocal?: boolean;
+  /** Families to keep. Default both. */
+  readonly families?: readonly AddressFamily[];
+  /** Keep only addresses for which this returns true. */
+  readonly filter?: (name: string, address: string) => boolean;
+  /** The interface table to read (default `os.networkInterfaces()`); for tests. */
+  readonly table?: NodeJS.Dict<os.NetworkInterfaceInfo[]>;
+}
+
+function isLinkLocalV6(address: string): boolean {
+  return /^fe[89ab][0-9a-f]:/i.test(address);
+}
+
+/** Local addresses to bind, in the order the OS lists them. */
+export function listInterfaces(options: ListInterfacesOptions = {}): LocalInterface[] {
+  const families = options.families ?? ['IPv4', 'IPv6'];
+  const table = options.table ?? os.networkInterfaces();
+  const out: LocalInterface[] = [];
+  for (const [name, infos] of Object.entries(table)) {
+    for (const info of infos ?? []) {
+      const family: AddressFamily = info.family === 'IPv6' ? 'IPv6' : 'IPv4';
+      if (!families.includes(family)) continue;
+      if (info.internal && !options.includeLoopback) continue;
+      const linkLocal = family === 'IPv6' && isLinkLocalV6(info.address);
+      if (linkLocal && !options.includeLinkLocal) continue;
+      if (options.filter && !options.filter(name, info.address)) continue;
+      const address = linkLocal ? `${info.address}%${name}` : info.address;
+      out.push({ name, family, address, internal: info.internal });
+    }
+  }
+  return out;
+}

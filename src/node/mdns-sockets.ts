@@ -1,0 +1,174 @@
+/**
+ * The multicast DNS sockets: one per family, bound to the wildcard address on port 5353
+ * with SO_REUSEADDR (so the OS responder, a browser, and other sansrtc processes can share
+ * the port), joined to the mDNS group on each chosen interface (RFC 6762 3, 5).
+ *
+ * A transmit to the group is sent once per chosen interface, with the multicast interface
+ * set just before each send (the literal lookup makes the send synchronous, so the setting
+ * applies to it). A unicast transmit (a QU or legacy reply) is sent once.
+ */
+
+import dgram from 'node:dgram';
+import {
+  type AddressFamily,
+  Counters,
+  type Transmit,
+  type TransportAddress,
+  logger,
+  transportAddress,
+} from '../core/index.js';
+import { MDNS_IPV4_GROUP, MDNS_IPV6_GROUP, MDNS_PORT } from '../mdns/index.js';
+import { MDNS_MULTICAST_TTL } from './constants.js';
+import type { LocalInterface } from './interfaces.js';
+import { literalLookup } from './lookup.js';
+import type { DatagramReceiver, DatagramTransport } from './transport.js';
+import { closeSocket, sendFrom } from './udp-sockets.js';
+
+const log = logger('sansrtc:node');
+
+export type MdnsSocketsCounter = 'socket-error' | 'send-error' | 'sent' | 'no-socket' | 'no-destination' | 'join-error';
+
+export interface MdnsSocketsOptions {
+  /** Interfaces to join the group on and send from; their families pick the sockets. */
+  readonly interfaces: readonly LocalInterface[];
+  /** Port (default 5353; other values only make sense in tests). */
+  readonly port?: number;
+}
+
+interface FamilySocket {
+  readonly family: AddressFamily;
+  readonly socket: dgram.Socket;
+  readonly local: TransportAddress;
+  readonly group: string;
+  /** Multicast interface selectors: the IPv4 address, or `::%name` for IPv6. */
+  readonly outgoing: readonly string[];
+}
+
+/** IPv4 names an interface by address; IPv6 by zone (libuv takes the scope id from it). */
+function selector(i: LocalInterface): string {
+  return i.family === 'IPv4' ? i.address : `::%${i.name}`;
+}
+
+function bindWildcard(family: AddressFamily, port: number): Promise<dgram.Socket> {
+  const socket = dgram.createSocket({
+    type: family === 'IPv6' ? 'udp6' : 'udp4',
+    reuseAddr: true,
+    ipv6Only: family === 'IPv6',
+    lookup: literalLookup,
+  });
+  return new Promise((resolve, reject) => {
+    const onError = (e: Error): void => {
+      socket.close();
+      reject(e);
+    };
+    socket.once('error', onError);
+    socket.bind({ port, address: family === 'IPv6' ? '::' : '0.0.0.0', exclusive: false }, () => {
+      socket.off('error', onError);
+      resolve(socket);
+    });
+  });
+}
+
+export class MdnsSockets implements DatagramTransport {
+  readonly counters = new Counters<MdnsSocketsCounter>();
+  private readonly sockets: readonly FamilySocket[];
+  private receiver: DatagramReceiver | undefined;
+  private closing: Promise<void> | undefined;
+
+  /** Opens a socket for each family among `interfaces`; rejects if any cannot bind. */
+  static async open(options: MdnsSocketsOptions): Promise<MdnsSockets> {
+    const port = options.port ?? MDNS_PORT;
+    const families = (['IPv4', 'IPv6'] as const).filter((f) => options.interfaces.some((i) => i.family === f));
+    if (families.length === 0) throw new RangeError('MdnsSockets.open needs at least one interface');
+    const settled = await Promise.allSettled(families.map((f) => bindWildcard(f, port)));
+    const opened = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      await Promise.all(opened.map(closeSocket));
+      throw failed.reason;
+    }
+    return new MdnsSockets(
+      families.map((family, i) => {
+        const socket = opened[i]!;
+        const chosen = options.interfaces.filter((x) => x.family === family);
+        return {
+          family,
+          socket,
+          local: transportAddress(family === 'IPv6' ? '::' : '0.0.0.0', socket.address().port),
+          group: family === 'IPv6' ? MDNS_IPV6_GROUP : MDNS_IPV4_GROUP,
+          outgoing: chosen.map(selector),
+        };
+      }),
+    );
+  }
+
+  private constructor(sockets: FamilySocket[]) {
+    this.sockets = sockets;
+    for (const s of sockets) this.setUp(s);
+  }
+
+  /** The bound wildcard addresses (port 5353 unless asked otherwise). */
+  get localAddresses(): TransportAddress[] {
+    return this.sockets.map((s) => s.local);
+  }
+
+  setReceiver(receive: DatagramReceiver | undefined): void {
+    this.receiver = receive;
+  }
+
+  send(t: Transmit): boolean {
+    const to = t.to;
+    if (!to) {
+      this.counters.inc('no-destination');
+      return false;
+    }
+    const s = this.sockets.find((x) => x.family === to.family);
+    if (!s || this.closing) {
+      this.counters.inc('no-socket');
+      return false;
+    }
+    if (to.address !== s.group) return sendFrom(s.socket, t.data, to, this.counters);
+    let sent = false;
+    for (const via of s.outgoing) {
+      try {
+        s.socket.setMulticastInterface(via);
+      } catch (e) {
+        this.counters.inc('send-error');
+        log.debug(`cannot send multicast via ${via}: ${(e as Error).message}`);
+        continue;
+      }
+      sent = sendFrom(s.socket, t.data, to, this.counters) || sent;
+    }
+    return sent;
+  }
+
+  close(): Promise<void> {
+    this.closing ??= Promise.all(this.sockets.map((s) => closeSocket(s.socket))).then(() => {
+      this.receiver = undefined;
+    });
+    return this.closing;
+  }
+
+  private setUp(s: FamilySocket): void {
+    const { socket } = s;
+    socket.unref(); // a pending resolve's timer keeps the process alive, not the socket
+    socket.setMulticastTTL(MDNS_MULTICAST_TTL);
+    // Other mDNS users on this host (a browser, another process) must hear us too.
+    socket.setMulticastLoopback(true);
+    for (const via of s.outgoing) {
+      try {
+        socket.addMembership(s.group, via);
+      } catch (e) {
+        this.counters.inc('join-error');
+        log.warn(`cannot join ${s.group} on ${via}: ${(e as Error).message}`);
+      }
+    }
+    socket.on('message', (data, rinfo) => {
+      this.receiver?.({ type: 'datagram', data, from: rinfo as TransportAddress, to: s.local });
+    });
+    socket.on('error', (e) => {
+      this.counters.inc('socket-error');
+      log.warn(`mDNS socket: ${e.message}`);
+    });
+  }
+}
