@@ -1,0 +1,114 @@
+/**
+ * Building local candidates (RFC 8445 5.1.1) and peer-reflexive remote ones (7.3.1.3),
+ * and vetting signalled remote candidates.
+ */
+
+import { addressKey, transportAddress } from '../core/index.js';
+import type { TransportAddress } from '../core/index.js';
+import type { Candidate, CandidateType } from '../sdp/index.js';
+import { COMPONENT_ID } from './constants.js';
+import { candidatePriority, foundation } from './priority.js';
+import type { LocalCandidate } from './checklist.js';
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const IPV6 = /^[0-9a-fA-F:.]+$/;
+
+/** Whether `s` is an IPv4 or IPv6 literal (not a host name such as an mDNS `.local`). */
+export function isIpLiteral(s: string): boolean {
+  if (IPV4.test(s)) return true;
+  return s.includes(':') && IPV6.test(s) && s.length <= 45;
+}
+
+function candidate(
+  type: CandidateType,
+  address: TransportAddress,
+  preference: number,
+  fnd: string,
+  related?: TransportAddress,
+): Candidate {
+  const c: Candidate = {
+    foundation: fnd,
+    component: COMPONENT_ID,
+    transport: 'udp',
+    priority: candidatePriority(type, preference),
+    address: address.address,
+    port: address.port,
+    type,
+    extensions: [],
+  };
+  if (related) {
+    c.relatedAddress = related.address;
+    c.relatedPort = related.port;
+  }
+  return c;
+}
+
+/** RFC 8445 5.1.1.1: a host candidate on a local socket. */
+export function hostCandidate(base: TransportAddress, preference: number): LocalCandidate {
+  return {
+    candidate: candidate('host', base, preference, foundation('host', base.address, '')),
+    base,
+    address: base,
+    key: `h:${addressKey(base)}`,
+    preference,
+    relay: -1,
+  };
+}
+
+/** RFC 8445 5.1.1.2: a server-reflexive candidate; its related address is its base. */
+export function srflxCandidate(host: LocalCandidate, mapped: TransportAddress, server: TransportAddress): Candidate {
+  return candidate('srflx', mapped, host.preference, foundation('srflx', host.base.address, server.address), host.base);
+}
+
+/**
+ * RFC 8445 5.1.1.2: a relayed candidate; its related address is the mapped address the
+ * TURN server saw (RFC 8839 5.1), its base the relayed address itself.
+ */
+export function relayCandidate(
+  host: LocalCandidate,
+  relayed: TransportAddress,
+  mapped: TransportAddress,
+  server: TransportAddress,
+  relay: number,
+): LocalCandidate {
+  return {
+    candidate: candidate('relay', relayed, host.preference, foundation('relay', host.base.address, server.address), mapped),
+    base: host.base,
+    address: relayed,
+    key: `r:${addressKey(relayed)}`,
+    preference: host.preference,
+    relay,
+  };
+}
+
+/** RFC 8445 7.3.1.3: a peer-reflexive remote candidate learned from a check's source. */
+export function peerReflexiveCandidate(from: TransportAddress, priority: number, fnd: string): Candidate {
+  return {
+    foundation: fnd,
+    component: COMPONENT_ID,
+    transport: 'udp',
+    priority,
+    address: from.address,
+    port: from.port,
+    type: 'prflx',
+    extensions: [],
+  };
+}
+
+export type RemoteRefusal = 'component' | 'transport' | 'mdns' | 'address' | 'generation';
+
+/**
+ * Why a signalled remote candidate cannot be used, or its transport address. `ufrag` is
+ * the current remote ufrag: a candidate tagged with another belongs to another generation
+ * (RFC 8838 13, the `ufrag` extension).
+ */
+export function vetRemote(c: Candidate, ufrag: string | undefined): TransportAddress | RemoteRefusal {
+  if (c.component !== COMPONENT_ID) return 'component';
+  if (c.transport !== 'udp') return 'transport';
+  if (c.address.endsWith('.local')) return 'mdns';
+  if (!isIpLiteral(c.address) || c.port === 0) return 'address';
+  if (ufrag !== undefined) {
+    for (const [name, value] of c.extensions) if (name === 'ufrag' && value !== ufrag) return 'generation';
+  }
+  return transportAddress(c.address, c.port);
+}

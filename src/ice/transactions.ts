@@ -1,0 +1,124 @@
+/**
+ * The agent's outstanding STUN requests: connectivity checks (RFC 8445 7.2.4), consent
+ * checks (RFC 7675 5.1) and server-reflexive gathering requests (RFC 8445 5.1.1.2), each
+ * retransmitted with a doubling RTO (RFC 8489 6.2.1) up to a cap and a transmission count.
+ */
+
+import { transactionKey } from '../stun/index.js';
+import type { TransportAddress } from '../core/index.js';
+import type { CandidatePair, LocalCandidate } from './checklist.js';
+
+export type TxnKind = 'check' | 'consent' | 'gather';
+
+export interface Txn {
+  readonly key: string;
+  readonly kind: TxnKind;
+  readonly data: Uint8Array;
+  /** The local candidate the request left from (a host candidate for gathering). */
+  readonly local: LocalCandidate;
+  readonly to: TransportAddress;
+  /** The pair checked (checks and consent). */
+  readonly pair: CandidatePair | undefined;
+  /** Whether the request claimed the controlling role (RFC 8445 7.2.5.1 needs this). */
+  readonly controlling: boolean;
+  readonly useCandidate: boolean;
+  readonly firstSentAt: number;
+  sends: number;
+  readonly maxSends: number;
+  rto: number;
+  readonly maxRto: number;
+  deadline: number;
+}
+
+export interface TxnSpec {
+  transactionId: Uint8Array;
+  kind: TxnKind;
+  data: Uint8Array;
+  local: LocalCandidate;
+  to: TransportAddress;
+  pair?: CandidatePair;
+  controlling?: boolean;
+  useCandidate?: boolean;
+  rto: number;
+  maxRto: number;
+  maxSends: number;
+}
+
+export class Transactions {
+  private readonly byKey = new Map<string, Txn>();
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  /** Registers a request that is being sent now (the first transmission). */
+  open(spec: TxnSpec, now: number): Txn {
+    const t: Txn = {
+      key: transactionKey(spec.transactionId),
+      kind: spec.kind,
+      data: spec.data,
+      local: spec.local,
+      to: spec.to,
+      pair: spec.pair,
+      controlling: spec.controlling ?? false,
+      useCandidate: spec.useCandidate ?? false,
+      firstSentAt: now,
+      sends: 1,
+      maxSends: spec.maxSends,
+      rto: spec.rto,
+      maxRto: spec.maxRto,
+      deadline: now + spec.rto,
+    };
+    this.byKey.set(t.key, t);
+    return t;
+  }
+
+  /** The transaction a response answers, if any (it stays open until `close`). */
+  find(transactionId: Uint8Array): Txn | undefined {
+    return this.byKey.get(transactionKey(transactionId));
+  }
+
+  close(t: Txn): void {
+    this.byKey.delete(t.key);
+  }
+
+  /**
+   * Calls `retransmit` for each transaction due another transmission and `expire` for each
+   * whose last wait ran out (it is removed first). RFC 8489 6.2.1: the RTO doubles.
+   */
+  due(now: number, retransmit: (t: Txn) => void, expire: (t: Txn) => void): void {
+    for (const t of this.byKey.values()) {
+      if (t.deadline > now) continue;
+      if (t.sends >= t.maxSends) {
+        this.byKey.delete(t.key);
+        expire(t);
+        continue;
+      }
+      t.sends++;
+      t.rto = Math.min(t.rto * 2, t.maxRto);
+      t.deadline = now + t.rto;
+      retransmit(t);
+    }
+  }
+
+  earliest(): number | undefined {
+    let d: number | undefined;
+    for (const t of this.byKey.values()) if (d === undefined || t.deadline < d) d = t.deadline;
+    return d;
+  }
+
+  /** Drops the transactions matching `pred` (no response will count for them). */
+  cancel(pred: (t: Txn) => boolean): void {
+    for (const t of this.byKey.values()) if (pred(t)) this.byKey.delete(t.key);
+  }
+
+  clear(): void {
+    this.byKey.clear();
+  }
+
+  /** Whether a transaction matching `pred` is outstanding. */
+  some(pred: (t: Txn) => boolean): boolean {
+    for (const t of this.byKey.values()) if (pred(t)) return true;
+    return false;
+  }
+}
