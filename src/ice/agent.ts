@@ -969,6 +969,8 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
 
   private setState(state: IceConnectionState): void {
     if (this.stateValue === state) return;
+    // W3C: 'completed' is reached through 'connected' when checks end at once.
+    if (state === 'completed' && (this.stateValue === 'checking' || this.stateValue === 'new')) this.setState('connected');
     this.stateValue = state;
     this.emit({ type: 'connection-state', state });
   }
