@@ -113,6 +113,7 @@ export class RecordProtection {
     } catch {
       return undefined;
     }
-    return pt;
+    // A plain Uint8Array view (no copy), so callers see the same type everywhere.
+    return new Uint8Array(pt.buffer, pt.byteOffset, pt.length);
   }
 }

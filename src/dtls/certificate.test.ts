@@ -1,0 +1,84 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash, createPublicKey, sign, verify, X509Certificate } from 'node:crypto';
+import { SeededRandom, toHex } from '../core/index.js';
+import { certificateFingerprint, certificatePublicKey, generateCertificate, matchesFingerprint, OID } from './certificate.js';
+import { decodeChildren, decodeTlv, oidToString, Tag } from './der.js';
+
+const cert = generateCertificate(new SeededRandom(5), {
+  notBefore: new Date('2025-01-01T00:00:00Z'),
+  notAfter: new Date('2060-01-01T00:00:00Z'),
+});
+
+test('the generated certificate parses and is self-signed with its own key', () => {
+  const x = new X509Certificate(cert.der);
+  assert.equal(x.subject, 'CN=sansrtc');
+  assert.equal(x.issuer, 'CN=sansrtc');
+  assert.equal(x.publicKey.asymmetricKeyType, 'ec');
+  assert.equal(x.publicKey.asymmetricKeyDetails?.namedCurve, 'prime256v1');
+  assert.ok(x.verify(x.publicKey));
+  assert.equal(x.validFrom, 'Jan  1 00:00:00 2025 GMT');
+  assert.equal(x.validTo, 'Jan  1 00:00:00 2060 GMT'); // GeneralizedTime after 2049
+  assert.ok(x.checkPrivateKey(cert.privateKey));
+});
+
+test('the key uses the named-curve OID and ecdsa-with-SHA256', () => {
+  const top = decodeTlv(cert.der);
+  assert.ok(top.ok && top.value.tag === Tag.sequence);
+  const [tbs, alg] = (decodeChildren(top.value.content) as { ok: true; value: { content: Uint8Array }[] }).value;
+  const algOid = decodeChildren(alg!.content);
+  assert.ok(algOid.ok);
+  assert.equal(oidToString(algOid.value[0]!.content), OID.ecdsaWithSha256);
+  const fields = decodeChildren(tbs!.content);
+  assert.ok(fields.ok);
+  const spki = decodeChildren(fields.value[6]!.content);
+  assert.ok(spki.ok);
+  const keyAlg = decodeChildren(spki.value[0]!.content);
+  assert.ok(keyAlg.ok);
+  assert.deepEqual(keyAlg.value.map((n) => oidToString(n.content)), [OID.ecPublicKey, OID.prime256v1]);
+  // Our SPKI is byte-identical to what OpenSSL derives for the key.
+  assert.deepEqual(
+    new Uint8Array(fields.value[6]!.raw),
+    new Uint8Array(createPublicKey(cert.privateKey).export({ type: 'spki', format: 'der' })),
+  );
+});
+
+test('the key and serial come from the injected randomness', () => {
+  const a = generateCertificate(new SeededRandom(9));
+  const b = generateCertificate(new SeededRandom(9));
+  const spki = (c: typeof a) => createPublicKey(c.privateKey).export({ type: 'spki', format: 'der' });
+  assert.deepEqual(spki(a), spki(b));
+  assert.equal(new X509Certificate(a.der).serialNumber, new X509Certificate(b.der).serialNumber);
+  assert.notDeepEqual(spki(a), spki(generateCertificate(new SeededRandom(10))));
+});
+
+test('fingerprints are upper-case colon hex of the DER hash', () => {
+  const f = cert.fingerprint();
+  assert.equal(f.algorithm, 'sha-256');
+  assert.equal(f.value, toHex(createHash('sha256').update(cert.der).digest(), ':').toUpperCase());
+  assert.match(f.value, /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+  assert.equal(certificateFingerprint(cert.der, 'sha-512').value.length, 64 * 3 - 1);
+});
+
+test('matching accepts sha-1/256/384/512, any case, and skips unknown algorithms', () => {
+  for (const alg of ['sha-1', 'sha-256', 'sha-384', 'sha-512'] as const) {
+    const f = cert.fingerprint(alg);
+    assert.ok(matchesFingerprint(cert.der, [f]));
+    assert.ok(matchesFingerprint(cert.der, [{ algorithm: alg.toUpperCase(), value: f.value.toLowerCase() }]));
+  }
+  const other = generateCertificate(new SeededRandom(6));
+  assert.ok(!matchesFingerprint(cert.der, [other.fingerprint()]));
+  assert.ok(!matchesFingerprint(cert.der, [{ algorithm: 'md5', value: 'AA:BB' }]));
+  assert.ok(!matchesFingerprint(cert.der, [{ algorithm: 'sha-256', value: 'not hex' }]));
+  assert.ok(matchesFingerprint(cert.der, [{ algorithm: 'md5', value: 'AA' }, cert.fingerprint('sha-384')]));
+  assert.ok(!matchesFingerprint(cert.der, []));
+});
+
+test('public key extraction refuses garbage without throwing', () => {
+  assert.ok(!certificatePublicKey(new Uint8Array([0x30, 0x03, 1, 2, 3])).ok);
+  const k = certificatePublicKey(cert.der);
+  assert.ok(k.ok);
+  const data = new Uint8Array([1, 2, 3]);
+  const sig = sign('sha256', data, { key: cert.privateKey, dsaEncoding: 'der' });
+  assert.ok(verify('sha256', data, { key: k.value, dsaEncoding: 'der' }, sig));
+});
