@@ -41,7 +41,7 @@ export class Probe implements Engine<Datagram | ProbeCommand, Transmit | Receive
   private readonly out = new OutputQueue<Transmit | Received>();
   private stream: { next: Millis; left: number; seq: number; interval: Millis; size: number; to?: TransportAddress } | undefined;
   /** Reused output buffer, to check that the network copies what it is given. */
-  private readonly scratch = new Uint8Array(2048);
+  private readonly scratch = new Uint8Array(65_536);
 
   handleInput(now: Millis, input: Datagram | ProbeCommand): void {
     switch (input.type) {
