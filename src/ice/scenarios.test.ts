@@ -1,0 +1,187 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Network } from '../sim/index.js';
+import type { Link } from '../sim/index.js';
+import { CONSENT_TIMEOUT } from './constants.js';
+import { addPeer, connected, send, start, stateTime, states } from './harness.fixture.js';
+import type { Peer, PeerOptions } from './harness.fixture.js';
+
+function lan(
+  seed: number,
+  optsA: PeerOptions,
+  optsB: PeerOptions,
+  linkOpts: Parameters<Network['link']>[2] = { delay: 5 },
+): { net: Network; a: Peer; b: Peer; link: Link } {
+  const net = new Network({ seed });
+  const ha = net.addHost('a', ['192.168.1.10']);
+  const hb = net.addHost('b', ['192.168.1.20']);
+  const link = net.link(ha, hb, linkOpts);
+  const a = addPeer(net, 'a', ha, optsA);
+  const b = addPeer(net, 'b', hb, optsB);
+  return { net, a, b, link };
+}
+
+test('role conflict: both controlling, the tie-breaker decides and they connect', () => {
+  const { net, a, b } = lan(2, { role: 'controlling', tieBreaker: 5n }, { role: 'controlling', tieBreaker: 9n });
+  start(net, a, b);
+  assert.ok(net.runUntil(() => connected(a) && connected(b), { timeout: 5000 }));
+  assert.equal(a.agent.role, 'controlled');
+  assert.equal(b.agent.role, 'controlling');
+  assert.ok(a.log.some((e) => e.event.type === 'role-changed' && e.event.role === 'controlled'));
+  assert.ok(!b.log.some((e) => e.event.type === 'role-changed'));
+});
+
+test('role conflict: both controlled, the larger tie-breaker takes control', () => {
+  const { net, a, b } = lan(3, { role: 'controlled', tieBreaker: 1n << 60n }, { role: 'controlled', tieBreaker: 3n });
+  start(net, a, b);
+  assert.ok(net.runUntil(() => connected(a) && connected(b), { timeout: 5000 }));
+  assert.equal(a.agent.role, 'controlling');
+  assert.equal(b.agent.role, 'controlled');
+});
+
+test('trickle: late candidates, checks before the remote credentials, end-of-candidates', () => {
+  // b's candidates reach a only after 1.5 s; a's credentials reach b after 300 ms.
+  const { net, a, b } = lan(4, { role: 'controlling' }, { role: 'controlled', signalDelay: 1500 });
+  a.other = b;
+  b.other = a;
+  net.inject(a.agent, { type: 'set-remote-credentials', ...b.agent.localCredentials });
+  net.inject(a.agent, { type: 'gather' });
+  net.inject(b.agent, { type: 'gather' });
+  net.after(300, () => net.inject(b.agent, { type: 'set-remote-credentials', ...a.agent.localCredentials }));
+  assert.ok(net.runUntil(() => connected(a) && connected(b), { timeout: 5000 }));
+  // a's checks reached b first; b answered without a's password and learned a as prflx.
+  assert.ok(net.now < 1500, `connected at ${net.now}, before b's candidates arrived`);
+  assert.equal(b.agent.stats().remoteCandidates.length, 1);
+  net.run({ for: 2000 });
+  // Once everything is signalled (end-of-candidates included) both complete.
+  assert.equal(a.agent.connectionState, 'completed');
+  assert.equal(b.agent.connectionState, 'completed');
+  // a's host candidate, first learned as prflx by b, was replaced by the signalled one.
+  assert.deepEqual(b.agent.stats().remoteCandidates.map((c) => c.type), ['host']);
+});
+
+test('without end-of-candidates the state stays connected, not completed', () => {
+  const { net, a, b } = lan(5, { role: 'controlling', signalDelay: 10 }, { role: 'controlled', signalDelay: Infinity });
+  a.other = b;
+  b.other = a;
+  net.inject(a.agent, { type: 'set-remote-credentials', ...b.agent.localCredentials });
+  net.inject(b.agent, { type: 'set-remote-credentials', ...a.agent.localCredentials });
+  // Hand-signal b's host candidate to a without end-of-candidates.
+  net.inject(b.agent, { type: 'gather' });
+  net.inject(a.agent, { type: 'gather' });
+  const cand = b.log.find((e) => e.event.type === 'local-candidate')!.event;
+  assert.equal(cand.type, 'local-candidate');
+  if (cand.type === 'local-candidate') net.inject(a.agent, { type: 'add-remote-candidate', candidate: cand.candidate });
+  assert.ok(net.runUntil(() => connected(a) && connected(b), { timeout: 5000 }));
+  net.run({ for: 1000 });
+  assert.equal(a.agent.connectionState, 'connected');
+  assert.equal(b.agent.connectionState, 'completed');
+});
+
+test('connects over a lossy link (30% loss each way)', () => {
+  const { net, a, b } = lan(6, { role: 'controlling' }, { role: 'controlled' }, { delay: 20, loss: 0.3 });
+  start(net, a, b);
+  assert.ok(net.runUntil(() => connected(a) && connected(b), { timeout: 20_000 }));
+});
+
+test('ICE restart while data flows: the old pair carries data until the new one is selected', () => {
+  const { net, a, b } = lan(7, { role: 'controlling' }, { role: 'controlled' }, { delay: 10 });
+  start(net, a, b);
+  assert.ok(net.runUntil(() => connected(a) && connected(b), { timeout: 5000 }));
+  let seq = 0;
+  const tick = (): void => {
+    if (seq >= 150) return;
+    send(net, a, String(seq++));
+    net.after(20, tick);
+  };
+  tick();
+  net.run({ for: 1000 });
+  const oldCreds = a.agent.localCredentials;
+  const selectedBefore = a.log.filter((e) => e.event.type === 'selected-pair').length;
+  // a restarts; the offer/answer exchange carries new credentials both ways.
+  net.inject(a.agent, { type: 'restart' });
+  assert.notDeepEqual(a.agent.localCredentials, oldCreds);
+  net.inject(b.agent, { type: 'set-remote-credentials', ...a.agent.localCredentials });
+  net.inject(a.agent, { type: 'set-remote-credentials', ...b.agent.localCredentials });
+  assert.equal(a.agent.connectionState, 'connected');
+  net.run({ for: 3000 });
+  assert.equal(seq, 150);
+  assert.deepEqual(b.received, Array.from({ length: 150 }, (_, i) => String(i)), 'no gap, no loss');
+  assert.equal(a.log.filter((e) => e.event.type === 'selected-pair').length, selectedBefore + 1);
+  assert.equal(b.agent.connectionState, 'completed');
+  assert.equal(a.agent.connectionState, 'completed');
+  // The states never left connected/completed during the restart.
+  assert.ok(!states(a).includes('disconnected') && !states(a).includes('failed'));
+});
+
+test('consent: a cut link goes disconnected within seconds and failed 30 s after the last consent', () => {
+  const { net, a, b, link } = lan(8, { role: 'controlling' }, { role: 'controlled' });
+  start(net, a, b);
+  assert.ok(net.runUntil(() => connected(a) && connected(b), { timeout: 5000 }));
+  net.run({ for: 20_000 });
+  assert.equal(a.agent.connectionState, 'completed');
+  const cutAt = net.now;
+  link.cut();
+  net.run({ for: 40_000 });
+  for (const p of [a, b]) {
+    const disc = stateTime(p, 'disconnected')!;
+    const failed = stateTime(p, 'failed')!;
+    assert.ok(disc > cutAt && disc <= cutAt + 6000 + 3500, `${p.name} disconnected ${disc - cutAt} ms after the cut`);
+    // Consent was last granted at most one check interval (<= 6 s) before the cut.
+    assert.ok(failed >= cutAt + CONSENT_TIMEOUT - 6000 && failed <= cutAt + CONSENT_TIMEOUT, `${p.name} failed ${failed - cutAt} ms after the cut`);
+    assert.equal(p.agent.selectedPair, undefined);
+  }
+  // Consent lost means nothing more is sent on the pair.
+  send(net, a, 'late');
+  assert.ok(a.agent.counters.get('send-no-pair') >= 1);
+});
+
+test('consent: a short outage goes disconnected and recovers', () => {
+  const { net, a, b, link } = lan(9, { role: 'controlling' }, { role: 'controlled' });
+  start(net, a, b);
+  assert.ok(net.runUntil(() => connected(a) && connected(b), { timeout: 5000 }));
+  net.run({ for: 10_000 });
+  link.cut();
+  assert.ok(net.runUntil(() => a.agent.connectionState === 'disconnected', { timeout: 15_000 }));
+  link.restore();
+  assert.ok(net.runUntil(() => a.agent.connectionState === 'completed', { timeout: 3000 }));
+  assert.deepEqual(states(a).slice(-2), ['disconnected', 'completed']);
+});
+
+test('idle connection stays up for minutes (consent and keepalives)', () => {
+  const { net, a, b } = lan(10, { role: 'controlling' }, { role: 'controlled' });
+  start(net, a, b);
+  assert.ok(net.runUntil(() => connected(a) && connected(b), { timeout: 5000 }));
+  net.run({ for: 180_000 });
+  assert.equal(a.agent.connectionState, 'completed');
+  assert.equal(b.agent.connectionState, 'completed');
+  assert.equal(states(a).length, 3);
+  // Consent checks go every 4-6 s: about 36 in 3 minutes from each side, and each is
+  // answered, so a sends about 72 packets (and no keepalives, consent being traffic).
+  const sent = a.agent.stats().packetsSent;
+  assert.ok(sent > 60 && sent < 95, `a sent ${sent} packets`);
+});
+
+test('ICE-lite agent against a full agent', () => {
+  const { net, a, b } = lan(11, { role: 'controlling' }, { role: 'controlling', lite: true });
+  assert.equal(b.agent.role, 'controlled');
+  start(net, a, b);
+  assert.ok(net.runUntil(() => connected(a) && connected(b), { timeout: 5000 }));
+  send(net, b, 'from-lite');
+  net.run({ for: 100 });
+  assert.deepEqual(a.received, ['from-lite']);
+  // The lite agent never sends a request of its own.
+  net.run({ for: 60_000 });
+  assert.ok(connected(b));
+});
+
+test('close stops everything', () => {
+  const { net, a, b } = lan(12, { role: 'controlling' }, { role: 'controlled' });
+  start(net, a, b);
+  assert.ok(net.runUntil(() => connected(a) && connected(b), { timeout: 5000 }));
+  net.inject(a.agent, { type: 'close' });
+  assert.equal(a.agent.connectionState, 'closed');
+  assert.equal(a.agent.pollTimeout(), undefined);
+  send(net, a, 'x');
+  assert.equal(a.agent.counters.get('closed-drop'), 1);
+});
