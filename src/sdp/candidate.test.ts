@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { DecodeError } from '../core/index.js';
 import { parseCandidate, serializeCandidate } from './candidate.js';
 import type { Candidate } from './candidate.js';
+import { candidateArb } from './arbitraries.testutil.js';
 
 function parsed(text: string): Candidate {
   const r = parseCandidate(text);
@@ -91,35 +92,6 @@ test('malformed candidates give typed errors', () => {
   assert.equal(reason('candidate:1 1 udp 1 10.0.0.1 1 typ host gen\u00e9ration 0'), 'invalid');
   assert.equal(reason(`candidate:1 1 udp 1 10.0.0.1 1 typ host${' x 1'.repeat(2000)}`), 'too-large');
 });
-
-const iceChars = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/');
-const ip4 = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((p) => p.join('.'));
-const ip6 = fc.ipV6();
-const mdns = fc.uuid().map((u) => `${u}.local`);
-const address = fc.oneof(ip4, ip6, mdns);
-const port = fc.nat(65535);
-const extName = fc.stringMatching(/^[a-z][a-z0-9-]{0,15}$/).filter((n) => !['raddr', 'rport', 'tcptype'].includes(n));
-const extValue = fc.stringMatching(/^[\x21-\x7e]{1,20}$/);
-
-export const candidateArb: fc.Arbitrary<Candidate> = fc
-  .record(
-    {
-      foundation: fc.string({ unit: iceChars, minLength: 1, maxLength: 32 }),
-      component: fc.integer({ min: 1, max: 256 }),
-      transport: fc.constantFrom('udp', 'tcp'),
-      priority: fc.nat(0xffffffff),
-      address,
-      port,
-      type: fc.constantFrom('host', 'srflx', 'prflx', 'relay') as fc.Arbitrary<Candidate['type']>,
-      relatedAddress: address,
-      relatedPort: port,
-      tcpType: fc.constantFrom('active', 'passive', 'so'),
-      extensions: fc.array(fc.tuple(extName, extValue), { maxLength: 6 }),
-    },
-    { requiredKeys: ['foundation', 'component', 'transport', 'priority', 'address', 'port', 'type', 'extensions'] },
-  )
-  // fast-check builds null-prototype records; the codec returns plain objects.
-  .map((r) => ({ ...r }));
 
 test('property: serialize then parse is the identity', () => {
   fc.assert(

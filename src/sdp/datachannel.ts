@@ -40,7 +40,7 @@ export interface DataChannelMedia {
   mid?: string;
   /** The m= proto: `UDP/DTLS/SCTP`, `TCP/DTLS/SCTP` or the legacy `DTLS/SCTP`. */
   proto: string;
-  /** The legacy form: `m=application <port> DTLS/SCTP 5000` with `a=sctpmap`. */
+  /** The legacy form: `m=application <port> DTLS/SCTP 5000` with `a=sctpmap` (draft-ietf-mmusic-sctp-sdp-05). */
   legacy: boolean;
   /** The m= port (9 is the JSEP placeholder, RFC 8829 5.2.1). */
   port: number;
@@ -190,7 +190,8 @@ function readSection(sd: SessionDescription, groups: readonly string[][], index:
   const m = sd.media[index]!;
   const a = m.attributes;
   const where = `m= section ${index}`;
-  const legacy = m.proto === 'DTLS/SCTP';
+  // The pre-RFC 8841 form names the SCTP port as its fmt instead of webrtc-datachannel.
+  const legacy = !m.formats.includes(DATA_CHANNEL_FORMAT);
 
   const sctpPortText = attributeValue(a, 'sctp-port');
   const sctpPort = legacy ? legacySctpPort(m) : sctpPortText === undefined ? DEFAULT_SCTP_PORT : parsePort(sctpPortText);
