@@ -13,6 +13,7 @@
 
 import { ByteReader, ByteWriter } from '../core/bytes.js';
 import { Counters } from '../core/counters.js';
+import { SansRtcError, err, ok, type Result } from '../core/errors.js';
 import type { Datagram, Engine, Transmit } from '../core/engine.js';
 import { OutputQueue } from '../core/engine.js';
 import { logger } from '../core/log.js';
@@ -87,17 +88,21 @@ export interface SctpAssociationOptions {
   readonly congestionController?: CongestionControllerFactory;
 }
 
+export interface SendCommand {
+  readonly type: 'send';
+  readonly streamId: number;
+  readonly ppid: number;
+  readonly data: Uint8Array;
+  readonly ordered: boolean;
+  /** RFC 3758 limited retransmissions. */
+  readonly maxRetransmits?: number | undefined;
+  /** RFC 3758 timed reliability, in ms from the send. */
+  readonly maxLifetime?: number | undefined;
+}
+
 export type SctpCommand =
   | { readonly type: 'connect' }
-  | {
-      readonly type: 'send';
-      readonly streamId: number;
-      readonly ppid: number;
-      readonly data: Uint8Array;
-      readonly ordered: boolean;
-      readonly maxRetransmits?: number | undefined;
-      readonly maxLifetime?: number | undefined;
-    }
+  | SendCommand
   | { readonly type: 'reset-streams'; readonly streamIds: readonly number[] }
   | { readonly type: 'shutdown' }
   | { readonly type: 'abort'; readonly reason?: string };
@@ -112,6 +117,17 @@ export type SctpErrorCode =
   | 'not-connected'
   | 'reset-denied'
   | 'peer-error';
+
+/** Why a message was not queued. */
+export class SctpSendError extends SansRtcError {
+  override readonly code: SctpErrorCode;
+  readonly streamId: number;
+  constructor(code: SctpErrorCode, message: string, streamId: number) {
+    super(code, message);
+    this.code = code;
+    this.streamId = streamId;
+  }
+}
 
 export type SctpEvent =
   | { readonly type: 'connected' }
@@ -262,9 +278,11 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
       case 'connect':
         if (this.state === 'closed' && this.peerTag === 0) this.sendInit(now);
         return;
-      case 'send':
-        this.send(now, input);
+      case 'send': {
+        const r = this.sendMessage(now, input);
+        if (!r.ok) this.out.push({ type: 'error', code: r.error.code, message: r.error.message, streamId: input.streamId });
         return;
+      }
       case 'reset-streams':
         for (const id of input.streamIds) if (!this.resetQueue.includes(id)) this.resetQueue.push(id);
         this.startReset(now);
@@ -324,10 +342,14 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
   // -------------------------------------------------------------------------------------
   // Commands
 
-  private send(now: Millis, c: Extract<SctpCommand, { type: 'send' }>): void {
-    const fail = (code: SctpErrorCode, message: string) =>
-      this.out.push({ type: 'error', code, message, streamId: c.streamId });
-    if (this.state !== 'closed' && !this.established && this.state !== 'cookie-wait' && this.state !== 'cookie-echoed') {
+  /**
+   * Queues a message, or says why not. The 'send' command calls this and reports a refusal
+   * as an 'error' event; a caller that needs the answer at once (a send() that throws) calls
+   * it directly.
+   */
+  sendMessage(now: Millis, c: SendCommand): Result<void, SctpSendError> {
+    const fail = (code: SctpErrorCode, message: string) => err(new SctpSendError(code, message, c.streamId));
+    if (!this.established && this.state !== 'closed' && this.state !== 'cookie-wait' && this.state !== 'cookie-echoed') {
       return fail('not-connected', `cannot send in state ${this.state}`);
     }
     if (c.data.length === 0) return fail('empty-message', 'SCTP cannot carry an empty message');
@@ -340,6 +362,8 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
     if (c.streamId >= this.outboundStreams || c.streamId < 0) {
       return fail('invalid-stream', `stream ${c.streamId} is outside the ${this.outboundStreams} negotiated`);
     }
+    this.now = now;
+    this.dirty = true;
     const queued = this.sender.enqueue(
       {
         streamId: c.streamId,
@@ -351,7 +375,7 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
       },
       now,
     );
-    if (!queued) fail('send-buffer-full', 'the send buffer is full');
+    return queued ? ok(undefined) : fail('send-buffer-full', 'the send buffer is full');
   }
 
   private sendInit(now: Millis): void {

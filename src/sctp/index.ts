@@ -1,6 +1,8 @@
 /** SCTP over DTLS for WebRTC data channels (RFC 9260, RFC 8261, RFC 3758, RFC 6525). */
 export {
   SctpAssociation,
+  SctpSendError,
+  type SendCommand,
   type SctpAssociationOptions,
   type SctpCommand,
   type SctpEvent,
