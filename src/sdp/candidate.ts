@@ -89,7 +89,6 @@ export function parseCandidate(text: string): Result<Candidate> {
 
   const c: Candidate = { foundation, component, transport, priority, address, port, type: type as CandidateType, extensions: [] };
   if ((f.length - 8) % 2 !== 0) return err(sdpError('invalid', 'candidate extension without a value'));
-  if ((f.length - 8) / 2 > MAX_CANDIDATE_EXTENSIONS + 3) return err(sdpError('too-large', 'too many candidate extensions'));
   // raddr, rport (RFC 8839 5.1) and tcptype (RFC 6544 4.5) are accepted wherever they appear
   // among the pairs: some stacks put tcptype before raddr.
   for (let i = 8; i < f.length; i += 2) {
