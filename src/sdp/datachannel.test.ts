@@ -80,6 +80,19 @@ test('property: fingerprints round-trip through format and parse', () => {
   );
 });
 
+test('property: random fingerprint text never throws', () => {
+  fc.assert(
+    fc.property(fc.oneof(fc.string({ maxLength: 120 }), fingerprintArb.map((f) => formatFingerprint(f).slice(0, -1))), (t) => {
+      const r = parseFingerprint(t);
+      if (!r.ok) {
+        assert.ok(r.error instanceof DecodeError);
+        assert.equal(r.error.layer, 'sdp');
+      }
+    }),
+    { numRuns: 1000 },
+  );
+});
+
 test('session-level ICE, fingerprint and setup are inherited; media level wins', () => {
   const inherited = chosen(
     sdp(['a=ice-ufrag:sess', 'a=ice-pwd:sessionpasswordsession', `a=fingerprint:${FP}`, 'a=setup:passive', 'a=ice-options:trickle'], [DC, 'a=mid:d', 'a=ice-options:ice2 trickle']),

@@ -50,6 +50,9 @@ export interface DataChannelMedia {
   connectionAddress?: string;
   /** RFC 8843 6: a=bundle-only. */
   bundleOnly: boolean;
+  // The ICE and DTLS fields below come from this section, or, when it is bundled behind
+  // another section, from the BUNDLE-tagged one (RFC 8843 7.2), with session-level fallbacks.
+  /** RFC 8839 5.4: media level overrides session level. */
   iceUfrag?: string;
   icePwd?: string;
   /** RFC 8839 5.6 option tags (trickle, ice2, renomination, ...), session and media merged. */
@@ -58,6 +61,7 @@ export interface DataChannelMedia {
   iceLite: boolean;
   /** RFC 8122 5: media-level fingerprints, or the session-level ones when there are none. */
   fingerprints: Fingerprint[];
+  /** RFC 4145 4: media level overrides session level. */
   setup?: SetupRole;
   /** RFC 8841 5.1 (default 5000); in the legacy form, the m= fmt / a=sctpmap port. */
   sctpPort: number;
