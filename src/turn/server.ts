@@ -72,6 +72,8 @@ export interface TurnServerOptions {
   readonly defaultLifetime?: number;
   /** RFC 8656 7.2: the most a client gets (seconds, default 3600). */
   readonly maxLifetime?: number;
+  /** RFC 8656 7.2: allocations one username may hold; more get 486 (default 16). */
+  readonly maxAllocationsPerUser?: number;
   /** How long a nonce stays valid before requests get 438 Stale Nonce (ms, default 1 h). */
   readonly nonceLifetime?: Millis;
   readonly software?: string;
@@ -143,6 +145,7 @@ export class TurnServer implements Engine<Datagram, TurnServerOutput> {
   private readonly defaultLifetime: number;
   private readonly maxLifetime: number;
   private readonly nonceLifetime: Millis;
+  private readonly maxAllocationsPerUser: number;
   private readonly software: string | undefined;
   private readonly relayFamily: number;
   private readonly out = new OutputQueue<TurnServerOutput>();
@@ -166,9 +169,20 @@ export class TurnServer implements Engine<Datagram, TurnServerOutput> {
     this.defaultLifetime = opts.defaultLifetime ?? DEFAULT_LIFETIME_SECONDS;
     this.maxLifetime = opts.maxLifetime ?? MAX_LIFETIME_SECONDS;
     this.nonceLifetime = opts.nonceLifetime ?? SERVER_NONCE_LIFETIME;
+    this.maxAllocationsPerUser = opts.maxAllocationsPerUser ?? SERVER_ALLOCATIONS_PER_USER;
     this.software = opts.software;
     this.relayFamily =
       transportAddress(this.relayAddress, 0).family === 'IPv4' ? AddressFamilyNumber.IPv4 : AddressFamilyNumber.IPv6;
+  }
+
+  /**
+   * Every port the server receives on: the listening port, then the relay range. A driver
+   * binds them all to this engine (the simulator: `net.attach(host, server, { ports })`).
+   */
+  ports(): number[] {
+    const ports = [this.listen.port];
+    for (let p = this.relayPorts.min; p <= this.relayPorts.max; p++) if (p !== this.listen.port) ports.push(p);
+    return ports;
   }
 
   /** Allocations currently held. */
@@ -346,7 +360,7 @@ export class TurnServer implements Engine<Datagram, TurnServerOutput> {
       return;
     }
     const owned = this.perUser.get(creds.username) ?? 0;
-    if (owned >= SERVER_ALLOCATIONS_PER_USER) {
+    if (owned >= this.maxAllocationsPerUser) {
       this.reject(from, msg, StunErrorCode.AllocationQuotaReached, creds.key);
       return;
     }
