@@ -62,5 +62,10 @@ export const DEFAULT_MAX_STEPS = 10_000_000;
  * a deadline at or before now) before the simulator declares it stuck and throws.
  */
 export const MAX_TIMEOUTS_AT_SAME_TIME = 1000;
+/**
+ * Superseded timer entries tolerated in the event heap before it is compacted (and only when
+ * they are at least half of it): compaction costs O(heap), so it must be rare.
+ */
+export const STALE_TIMER_COMPACTION = 4096;
 /** runUntil's default virtual time budget. */
 export const DEFAULT_RUN_UNTIL_TIMEOUT: Millis = 60_000;

@@ -40,27 +40,39 @@ export class EventHeap<T> {
     slots[i] = slot;
   }
 
+  /** Drops every event `keep` refuses (order among the rest is unchanged). O(n). */
+  retain(keep: (item: T) => boolean): void {
+    const kept = this.slots.filter((s) => keep(s.item));
+    this.slots.length = 0;
+    for (const s of kept) this.slots.push(s);
+    // Bottom-up heapify.
+    for (let i = (this.slots.length >> 1) - 1; i >= 0; i--) this.siftDown(i, this.slots[i]!);
+  }
+
   /** Removes and returns the earliest event. */
   pop(): Slot<T> | undefined {
     const slots = this.slots;
     const top = slots[0];
     if (top === undefined) return undefined;
     const last = slots.pop()!;
-    const n = slots.length;
-    if (n > 0) {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= n) break;
-        const r = l + 1;
-        const c = r < n && before(slots[r]!, slots[l]!) ? r : l;
-        if (!before(slots[c]!, last)) break;
-        slots[i] = slots[c]!;
-        i = c;
-      }
-      slots[i] = last;
-    }
+    if (slots.length > 0) this.siftDown(0, last);
     return top;
+  }
+
+  /** Places `slot` at `i` or below, moving smaller children up. */
+  private siftDown(i: number, slot: Slot<T>): void {
+    const slots = this.slots;
+    const n = slots.length;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const c = r < n && before(slots[r]!, slots[l]!) ? r : l;
+      if (!before(slots[c]!, slot)) break;
+      slots[i] = slots[c]!;
+      i = c;
+    }
+    slots[i] = slot;
   }
 }
 

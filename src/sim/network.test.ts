@@ -386,3 +386,59 @@ test('received data is what was sent', () => {
     for (let j = 4; j < 100; j++) assert.equal(d.data[j], (77 + i + j) & 0xff);
   }
 });
+
+/** Pushes its deadline 10 s past every input, like an idle timer. */
+class IdleTimer implements Engine<Datagram | { readonly type: 'poke' }, Transmit> {
+  private deadline: Millis | undefined;
+  fired = 0;
+  handleInput(now: Millis): void {
+    this.deadline = now + 10_000;
+  }
+  handleTimeout(now: Millis): void {
+    if (this.deadline !== undefined && now >= this.deadline) {
+      this.fired++;
+      this.deadline = undefined;
+    }
+  }
+  pollOutput(): Transmit | undefined {
+    return undefined;
+  }
+  pollTimeout(): Millis | undefined {
+    return this.deadline;
+  }
+}
+
+test('superseded timers do not pile up in the event queue', () => {
+  const net = new Network();
+  const idle = new IdleTimer();
+  net.attach(net.addHost('a', ['10.0.0.1']), idle, { port: 1 });
+  let peak = 0;
+  for (let i = 0; i < 50_000; i++) {
+    net.inject(idle, { type: 'poke' });
+    net.run({ for: 1 });
+    peak = Math.max(peak, net.pendingEvents);
+  }
+  assert.ok(peak <= 2 * 4096 + 2, `peak ${peak}`);
+  assert.equal(idle.fired, 0);
+  net.run();
+  assert.equal(idle.fired, 1);
+  assert.equal(net.now, 49_999 + 10_000);
+  assert.equal(net.pendingEvents, 0);
+});
+
+test('IPv6 addresses match whatever their spelling', () => {
+  const net = new Network();
+  const a = net.addHost('a', ['2001:DB8:0::1']);
+  const b = net.addHost('b', ['2001:db8:0:0:0:0:0:2']);
+  assert.deepEqual(b.addresses, ['2001:db8::2']);
+  net.link(a, b);
+  const probe = new Probe();
+  const rx = new Probe();
+  net.attach(a, probe, { port: 1, address: '2001:0db8::1' });
+  net.attach(b, rx, { port: 2 });
+  net.inject(probe, { type: 'send', seq: 1, to: transportAddress('2001:0DB8::0002', 2) });
+  net.run();
+  const [e] = net.events(rx);
+  assert.deepEqual(e!.event.from, transportAddress('2001:db8::1', 1));
+  assert.deepEqual(e!.event.to, transportAddress('2001:db8::2', 2));
+});

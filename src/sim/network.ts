@@ -32,8 +32,10 @@ import {
   IPV6_UDP_OVERHEAD,
   MAX_HOPS,
   MAX_TIMEOUTS_AT_SAME_TIME,
+  STALE_TIMER_COMPACTION,
 } from './constants.js';
 import { EventHeap } from './heap.js';
+import { canonicalIp } from './ip.js';
 import { DEFAULT_LINK_PARAMS, resolveLinkParams, type DropReason, type LinkParams } from './link.js';
 import { NatTable, type NatType } from './nat.js';
 import { Host, Link, NatBox, Router, Routes, realmsOf, type Node, type Realm, type Socket } from './topology.js';
@@ -212,6 +214,8 @@ export class Network {
   private readonly records = new Map<object, EngineRecord>();
   private readonly linkList: Link[] = [];
   private nextPacketId = 1;
+  /** Timer entries in the heap that no longer count. */
+  private staleTimers = 0;
 
   constructor(options: NetworkOptions = {}) {
     const root = new SeededRandom(options.seed ?? 0);
@@ -238,9 +242,10 @@ export class Network {
   addHost(name: string, addresses: readonly string[], options: { behind?: NatBox } = {}): Host {
     if (addresses.length === 0) throw new RangeError(`host ${name} needs at least one address`);
     const realm = options.behind ?? null;
-    const host = new Host(name, [...addresses], realm, EPHEMERAL_PORT_MIN);
+    const canonical = addresses.map(canonicalIp);
+    const host = new Host(name, canonical, realm, EPHEMERAL_PORT_MIN);
     this.addNode(host);
-    for (const a of addresses) this.register(realm, a, host);
+    for (const a of canonical) this.register(realm, a, host);
     return host;
   }
 
@@ -252,16 +257,17 @@ export class Network {
 
   addNat(options: NatOptions): NatBox {
     const realm = options.behind ?? null;
+    const publicAddress = canonicalIp(options.publicAddress);
     const table = new NatTable(
       options.type,
-      options.publicAddress,
+      publicAddress,
       options.mappingTimeout ?? DEFAULT_NAT_MAPPING_TIMEOUT,
       options.portPreservation ?? false,
       this.topologyRng.fork(),
     );
     const nat = new NatBox(options.name ?? `nat${this.nodes.size}`, realm, table, options.hairpinning ?? false);
     this.addNode(nat);
-    this.register(realm, options.publicAddress, nat);
+    this.register(realm, publicAddress, nat);
     return nat;
   }
 
@@ -329,27 +335,28 @@ export class Network {
       rec = new EngineRecord(engine as unknown as AnyEngine, this.eventLimit);
       this.records.set(engine, rec);
     }
-    if (options.address !== undefined && !host.addresses.includes(options.address)) {
-      throw new RangeError(`${host.name} has no address ${options.address}`);
+    const address = options.address === undefined ? undefined : canonicalIp(options.address);
+    if (address !== undefined && !host.addresses.includes(address)) {
+      throw new RangeError(`${host.name} has no address ${address}`);
     }
     const ports = options.ports ?? [options.port ?? this.ephemeralPort(host)];
     const bound: Socket[] = [];
     for (const port of ports) {
       if (!(Number.isInteger(port) && port >= 1 && port <= 65535)) throw new RangeError(`bad port ${port}`);
-      if (this.portTaken(host, options.address, port)) {
+      if (this.portTaken(host, address, port)) {
         throw new SansRtcError('sim-address-in-use', `${host.name}: port ${port} is already bound`);
       }
       const socket: Socket = {
         host,
-        address: options.address,
+        address,
         port,
-        locals: (options.address !== undefined ? [options.address] : host.addresses).map((a) =>
+        locals: (address !== undefined ? [address] : host.addresses).map((a) =>
           transportAddress(a, port),
         ),
         defaultPeer: options.defaultPeer,
         owner: rec,
       };
-      host.sockets.set(`${options.address ?? '*'}|${port}`, socket);
+      host.sockets.set(`${address ?? '*'}|${port}`, socket);
       rec.sockets.push(socket);
       bound.push(socket);
     }
@@ -364,8 +371,7 @@ export class Network {
     for (const s of rec.sockets) s.host.sockets.delete(`${s.address ?? '*'}|${s.port}`);
     rec.sockets.length = 0;
     rec.attached = false;
-    rec.timerGen++;
-    rec.deadline = undefined;
+    this.cancelTimer(rec);
   }
 
   /** Gives an engine an input (a command, or a hand-made datagram) now, then drains it. */
@@ -417,21 +423,31 @@ export class Network {
     }
     if (!rec.attached) return;
     const t = engine.pollTimeout();
-    if (t === undefined) {
-      if (rec.deadline !== undefined) {
-        rec.deadline = undefined;
-        rec.timerGen++;
-      }
-      return;
-    }
+    if (t === undefined) return this.cancelTimer(rec);
     let at = t;
     if (at < this.clock) {
       rec.counters.inc('timer-in-past');
       at = this.clock;
     }
     if (at === rec.deadline) return;
+    this.cancelTimer(rec);
     rec.deadline = at;
-    this.heap.push(at, { kind: 'timer', rec, gen: ++rec.timerGen });
+    this.heap.push(at, { kind: 'timer', rec, gen: rec.timerGen });
+  }
+
+  /**
+   * Invalidates the engine's pending timer entry (it stays in the heap until popped or
+   * compacted away: an engine that moves its deadline on every packet must not grow the heap
+   * without bound).
+   */
+  private cancelTimer(rec: EngineRecord): void {
+    if (rec.deadline === undefined) return;
+    rec.deadline = undefined;
+    rec.timerGen++;
+    if (++this.staleTimers > STALE_TIMER_COMPACTION && this.staleTimers * 2 > this.heap.size) {
+      this.heap.retain((item) => item.kind !== 'timer' || item.gen === item.rec.timerGen);
+      this.staleTimers = 0;
+    }
   }
 
   private recordEvent(rec: EngineRecord, event: EventOut): void {
@@ -446,8 +462,12 @@ export class Network {
 
   private fireTimer(item: TimerItem): void {
     const rec = item.rec;
-    if (item.gen !== rec.timerGen || !rec.attached) return;
+    if (item.gen !== rec.timerGen) {
+      this.staleTimers--;
+      return;
+    }
     rec.deadline = undefined;
+    rec.timerGen++;
     if (rec.lastWake === this.clock) {
       if (++rec.wakesAtSameTime > MAX_TIMEOUTS_AT_SAME_TIME) {
         throw new SansRtcError(
@@ -516,7 +536,7 @@ export class Network {
     if (++p.hops > MAX_HOPS) return this.drop(node, p, 'ttl-exceeded');
     if (p.src.family !== p.dst.family) return this.drop(node, p, 'family-mismatch');
     // An address outside a private realm is reached through the realm's NAT.
-    const target = this.addressBook.get(realm)?.get(p.dst.address) ?? realm;
+    const target = this.lookup(realm, p) ?? realm;
     if (target === null) return this.drop(node, p, 'no-route');
     if (target === node) {
       if (node.kind !== 'host') return this.drop(node, p, 'no-route');
@@ -539,6 +559,18 @@ export class Network {
       this.tracer.record(this.clock, 'duplicated', copy.id, p.src, p.dst, p.data.length, node.name, undefined, p.id);
       this.heap.push(dir.duplicateArrival, copy);
     }
+  }
+
+  /** The node owning the packet's destination in `realm`; IPv6 text is matched in canonical form. */
+  private lookup(realm: Realm, p: Packet): Host | NatBox | undefined {
+    const book = this.addressBook.get(realm);
+    if (book === undefined) return undefined;
+    const owner = book.get(p.dst.address);
+    if (owner !== undefined || p.dst.family !== 'IPv6') return owner;
+    const canonical = canonicalIp(p.dst.address);
+    if (canonical === p.dst.address) return undefined;
+    p.dst = transportAddress(canonical, p.dst.port);
+    return book.get(canonical);
   }
 
   private arrive(p: Packet): void {
@@ -639,6 +671,11 @@ export class Network {
     if (predicate()) return true;
     this.clock = deadline;
     return predicate();
+  }
+
+  /** Events in the queue (packets in flight, timers, actions; superseded timers until compacted). */
+  get pendingEvents(): number {
+    return this.heap.size;
   }
 
   /** Time of the next scheduled event, if any. */
