@@ -29,7 +29,8 @@ import {
   verifyIntegrity,
 } from '../stun/index.js';
 import type { DecodedStun } from '../stun/index.js';
-import { hostCandidate, peerReflexiveCandidate, srflxCandidate, vetRemote } from './candidates.js';
+import { TurnClient } from '../turn/index.js';
+import { hostCandidate, peerReflexiveCandidate, relayCandidate, srflxCandidate, vetRemote } from './candidates.js';
 import { CheckList, pairKey } from './checklist.js';
 import type { CandidatePair, LocalCandidate, RemoteCandidate } from './checklist.js';
 import {
@@ -96,7 +97,20 @@ export type IceCounter =
   | 'local-address-ignored'
   | 'local-prflx-learned'
   | 'consent-expired'
+  | 'relay-failed'
+  | 'relay-permission-failed'
   | 'closed-drop';
+
+/** One TURN allocation (RFC 8445 5.1.1.2: relayed candidates), made from one host socket. */
+interface Relay {
+  readonly index: number;
+  readonly client: TurnClient;
+  readonly host: LocalCandidate;
+  readonly server: TransportAddress;
+  state: 'allocating' | 'ready' | 'failed';
+  /** The relayed candidate, once allocated. */
+  local: LocalCandidate | undefined;
+}
 
 export class IceAgent implements Engine<IceInput, IceOutput> {
   readonly counters = new Counters<IceCounter>();
@@ -106,7 +120,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
   private readonly tieBreaker: bigint;
   private readonly policy: 'all' | 'relay';
   private readonly stunServers: readonly TransportAddress[];
-  readonly turnServers: readonly TurnServerConfig[];
+  private readonly turnServers: readonly TurnServerConfig[];
   private readonly ta: number;
   private readonly consentTimeout: number;
   private readonly keepaliveInterval: number;
@@ -120,6 +134,10 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
   private readonly hostByBase = new Map<string, LocalCandidate>();
   /** Server-reflexive candidates found in this generation, by address. */
   private readonly srflx = new Map<string, Candidate>();
+  /** TURN allocations, at most one per configured server. */
+  private readonly relays: Relay[] = [];
+  /** Relayed candidates that are allocated (they form pairs in every generation). */
+  private readonly relayLocals: LocalCandidate[] = [];
   /** Our peer-reflexive addresses learned from check responses (RFC 8445 7.2.5.3.1). */
   private readonly localPrflx = new Set<string>();
 
@@ -238,6 +256,13 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
     if (this.closed) return;
     if (this.nextCheckAt !== undefined && now >= this.nextCheckAt) this.paceCheck();
     this.txns.due(now, this.onRetransmit, this.onExpire);
+    for (const r of this.relays) {
+      const due = r.client.pollTimeout();
+      if (due !== undefined && due <= now) {
+        r.client.handleTimeout(now);
+        this.pumpRelay(r);
+      }
+    }
     const sel = this.selected;
     if (sel) {
       if (!this.lite && this.nextConsentAt !== undefined && now >= this.nextConsentAt) this.sendConsent(sel);
@@ -259,6 +284,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
       t = earliest(t, this.lastSentAt + this.keepaliveInterval);
       t = earliest(t, this.consentAt + this.consentTimeout);
     }
+    for (const r of this.relays) t = earliest(t, r.client.pollTimeout());
     t = earliest(t, this.nominationDeadline());
     t = earliest(t, this.failWithoutEocDeadline());
     return t;
@@ -268,6 +294,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
     const locals: Candidate[] = [];
     if (this.policy === 'all') for (const h of this.hosts) locals.push(h.candidate);
     for (const c of this.srflx.values()) locals.push(c);
+    for (const l of this.relayLocals) locals.push(l.candidate);
     return {
       role: this.roleValue,
       connectionState: this.stateValue,
@@ -303,7 +330,107 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
   private transmit(local: LocalCandidate, to: TransportAddress, data: Uint8Array): void {
     this.packetsSent++;
     this.bytesSent += data.length;
-    this.emit({ type: 'transmit', data, from: local.base, to });
+    if (local.relay < 0) {
+      this.emit({ type: 'transmit', data, from: local.base, to });
+      return;
+    }
+    const relay = this.relays[local.relay]!;
+    relay.client.handleInput(this.now, { type: 'send', peer: to, data });
+    this.pumpRelay(relay);
+  }
+
+  // ---------------------------------------------------------------- TURN relays
+
+  /** Drains a TURN client: its transmits go out from its host socket, its events land here. */
+  private pumpRelay(r: Relay): void {
+    for (let o = r.client.pollOutput(); o !== undefined; o = r.client.pollOutput()) {
+      switch (o.type) {
+        case 'transmit':
+          this.emit({ type: 'transmit', data: o.data, from: r.host.base, to: o.to ?? r.server });
+          break;
+        case 'data':
+          if (r.local) this.onRelayed(r.local, o.peer, o.data);
+          break;
+        case 'allocated':
+          this.relayAllocated(r, o.relayed, o.mapped);
+          break;
+        case 'failed':
+          if (r.state === 'allocating') log.debug('TURN allocation failed', o.error.message);
+          this.relayFailed(r);
+          break;
+        case 'permission-failed':
+          this.counters.inc('relay-permission-failed');
+          break;
+        case 'closed':
+          break;
+      }
+    }
+  }
+
+  private relayAllocated(r: Relay, relayed: TransportAddress, mapped: TransportAddress): void {
+    if (r.local) return;
+    r.state = 'ready';
+    const local = relayCandidate(r.host, relayed, mapped, r.server, r.index);
+    r.local = local;
+    this.relayLocals.push(local);
+    this.emit({ type: 'local-candidate', candidate: local.candidate });
+    this.pairLocal(local);
+    this.gatherDone();
+  }
+
+  private relayFailed(r: Relay): void {
+    this.counters.inc('relay-failed');
+    r.state = 'failed';
+    if (r.local) {
+      const dead = r.local;
+      this.relayLocals.splice(this.relayLocals.indexOf(dead), 1);
+      for (const list of [this.current, this.previous]) {
+        if (!list) continue;
+        for (const p of [...list.pairs]) if (p.local === dead) list.remove(p);
+      }
+      if (this.selected?.local === dead) this.selected = undefined;
+      r.local = undefined;
+    }
+    this.gatherDone();
+  }
+
+  /** A packet from `from` relayed to us by the TURN server. */
+  private onRelayed(local: LocalCandidate, from: TransportAddress, data: Uint8Array): void {
+    this.packetsReceived++;
+    this.bytesReceived += data.length;
+    if (data.length > 0 && data[0]! < 4) this.onStun(local, from, data);
+    else this.onData(local, from, data);
+  }
+
+  /** RFC 8445 5.1.1.2: allocate on each TURN server from the first host socket of its family. */
+  private gatherRelays(host: LocalCandidate): void {
+    for (const cfg of this.turnServers) {
+      if (cfg.server.family !== host.base.family) continue;
+      const existing = this.relays.find((r) => sameAddress(r.server, cfg.server));
+      if (existing) {
+        if (existing.local) {
+          this.emit({ type: 'local-candidate', candidate: existing.local.candidate });
+          this.pairLocal(existing.local);
+        }
+        continue;
+      }
+      const client = new TurnClient({
+        server: cfg.server,
+        local: host.base,
+        username: cfg.username,
+        password: cfg.password,
+        rng: this.rng,
+      });
+      const relay: Relay = { index: this.relays.length, client, host, server: cfg.server, state: 'allocating', local: undefined };
+      this.relays.push(relay);
+      client.handleInput(this.now, { type: 'allocate' });
+      this.pumpRelay(relay);
+    }
+  }
+
+  private relayFor(d: Datagram): Relay | undefined {
+    for (const r of this.relays) if (sameAddress(d.from, r.server) && sameAddress(d.to, r.host.base)) return r;
+    return undefined;
   }
 
   // ---------------------------------------------------------------- data path
@@ -329,6 +456,15 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
       this.bytesReceived += data.length;
       this.emit({ type: 'data', data, from: d.from });
       return true;
+    }
+    if (this.relays.length > 0) {
+      const relay = this.relayFor(d);
+      // A TURN server may double as our STUN server: our own gathering responses stay here.
+      if (relay && !(isStun && isStunMessage(data) && this.txns.find(data.subarray(8, 20)))) {
+        relay.client.handleInput(this.now, d);
+        this.pumpRelay(relay);
+        return false;
+      }
     }
     const local = this.hostByBase.get(addressKey(d.to));
     if (!local) {
@@ -777,6 +913,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
   }
 
   private gatherFrom(host: LocalCandidate): void {
+    this.gatherRelays(host);
     if (this.policy === 'relay') return;
     this.emit({ type: 'local-candidate', candidate: host.candidate });
     this.pairLocal(host);
@@ -816,10 +953,11 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
     this.gatherDone();
   }
 
-  /** Gathering is complete once no gathering request is outstanding. */
+  /** Gathering is complete once no gathering request or allocation is outstanding. */
   private gatherDone(): void {
     if (this.gatheringValue !== 'gathering') return;
     if (this.txns.some((t) => t.kind === 'gather')) return;
+    if (this.relays.some((r) => r.state === 'allocating')) return;
     this.setGathering('complete');
   }
 
@@ -829,7 +967,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
     this.emit({ type: 'gathering-state', state });
   }
 
-  /** The local candidates that form pairs: host candidates (unless relay-only) and relays. */
+  /** Pairs a new local candidate with every remote candidate of this generation. */
   private pairLocal(local: LocalCandidate): void {
     for (const r of this.current.remotes.values()) this.formPair(local, r);
   }
@@ -839,10 +977,18 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
     if (local.address.family !== remote.address.family) return;
     const r = this.current.addPair(local, remote, this.roleValue === 'controlling', this.now);
     if (r === 'full') this.counters.inc('pairs-full');
+    else if (r !== 'exists' && local.relay >= 0) {
+      // RFC 8656 9: a permission lets the peer's checks reach our relayed address.
+      const relay = this.relays[local.relay]!;
+      relay.client.handleInput(this.now, { type: 'permit', peer: remote.address });
+      this.pumpRelay(relay);
+    }
   }
 
+  /** The local candidates that pair: host candidates (unless relay-only) and relayed ones. */
   private pairables(): LocalCandidate[] {
-    return this.policy === 'relay' || !this.gatherStarted ? [] : this.hosts;
+    const hosts = this.policy === 'relay' || !this.gatherStarted ? [] : this.hosts;
+    return this.relayLocals.length === 0 ? hosts : [...hosts, ...this.relayLocals];
   }
 
   // ---------------------------------------------------------------- remote side
@@ -912,6 +1058,10 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
   }
 
   private close(): void {
+    for (const r of this.relays) {
+      r.client.handleInput(this.now, { type: 'close' });
+      this.pumpRelay(r);
+    }
     this.closed = true;
     this.txns.clear();
     this.selected = undefined;

@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { transportAddress } from '../core/index.js';
 import { Network } from '../sim/index.js';
 import type { NatType } from '../sim/index.js';
+import { TurnServer } from '../turn/index.js';
+import type { PeerOptions } from './harness.fixture.js';
 import { addPeer, addStunServer, connected, send, start } from './harness.fixture.js';
 import type { Peer } from './harness.fixture.js';
 
@@ -11,8 +14,14 @@ interface NatWorld {
   b: Peer;
 }
 
-/** Two hosts, each behind its own NAT, an Internet router and a STUN server. */
-function natWorld(typeA: NatType, typeB: NatType, seed = 7): NatWorld {
+const TURN = transportAddress('192.0.2.2', 3478);
+const TURN_USER = { username: 'ice', password: 'relay-secret' };
+
+/**
+ * Two hosts, each behind its own NAT, an Internet router, a STUN server and (with `turn`)
+ * a TURN server that both agents use.
+ */
+function natWorld(typeA: NatType, typeB: NatType, seed = 7, turn = false, extraA: PeerOptions = {}): NatWorld {
   const net = new Network({ seed });
   const internet = net.addRouter('internet');
   const natA = net.addNat({ type: typeA, publicAddress: '203.0.113.1', name: 'natA' });
@@ -26,8 +35,23 @@ function natWorld(typeA: NatType, typeB: NatType, seed = 7): NatWorld {
   net.link(natB, internet, { delay: 25 });
   net.link(hs, internet, { delay: 5 });
   const stun = addStunServer(net, hs);
-  const a = addPeer(net, 'a', ha, { role: 'controlling', stunServers: [stun] });
-  const b = addPeer(net, 'b', hb, { role: 'controlled', stunServers: [stun] });
+  const turnServers = [];
+  if (turn) {
+    const ht = net.addHost('turn', [TURN.address]);
+    net.link(ht, internet, { delay: 5 });
+    const relayPorts = { min: 50000, max: 50007 };
+    const server = new TurnServer({
+      listen: TURN,
+      realm: 'sim.test',
+      users: { [TURN_USER.username]: TURN_USER.password },
+      rng: net.random(),
+      relayPorts,
+    });
+    net.attach(ht, server, { ports: [TURN.port, ...Array.from({ length: 8 }, (_, i) => relayPorts.min + i)] });
+    turnServers.push({ server: TURN, ...TURN_USER });
+  }
+  const a = addPeer(net, 'a', ha, { role: 'controlling', stunServers: [stun], turnServers, ...extraA });
+  const b = addPeer(net, 'b', hb, { role: 'controlled', stunServers: [stun], turnServers });
   return { net, a, b };
 }
 
@@ -68,4 +92,34 @@ test('port-restricted x symmetric fails without a relay, at a bounded time', () 
   start(net, a, b);
   assert.ok(net.runUntil(() => a.agent.connectionState === 'failed' && b.agent.connectionState === 'failed', { timeout: 30_000 }));
   assert.ok(net.now < 20_000, `failed at ${net.now}`);
+});
+
+test('symmetric x symmetric connects through a TURN relay', () => {
+  const { net, a, b } = natWorld('symmetric', 'symmetric', 7, true);
+  start(net, a, b);
+  assert.ok(net.runUntil(() => connected(a) && connected(b), { timeout: 20_000 }), 'connects');
+  const sa = a.agent.selectedPair!;
+  const sb = b.agent.selectedPair!;
+  assert.ok(sa.local.type === 'relay' || sa.remote.type === 'relay', `a uses ${sa.local.type} -> ${sa.remote.type}`);
+  assert.ok(sb.local.type === 'relay' || sb.remote.type === 'relay', `b uses ${sb.local.type} -> ${sb.remote.type}`);
+  assert.deepEqual(a.agent.stats().localCandidates.map((c) => c.type).sort(), ['host', 'relay', 'srflx']);
+  for (let i = 0; i < 5; i++) {
+    send(net, a, `a${i}`);
+    send(net, b, `b${i}`);
+  }
+  net.run({ for: 500 });
+  assert.deepEqual(b.received, ['a0', 'a1', 'a2', 'a3', 'a4']);
+  assert.deepEqual(a.received, ['b0', 'b1', 'b2', 'b3', 'b4']);
+  // The relayed connection keeps its consent (and the allocation) over time.
+  net.run({ for: 120_000 });
+  assert.ok(connected(a) && connected(b));
+});
+
+test("policy 'relay' signals only relay candidates and still connects between cone NATs", () => {
+  const { net, a, b } = natWorld('full-cone', 'full-cone', 8, true, { policy: 'relay' });
+  start(net, a, b);
+  assert.ok(net.runUntil(() => connected(a) && connected(b), { timeout: 20_000 }), 'connects');
+  const signalled = a.log.flatMap((e) => (e.event.type === 'local-candidate' ? [e.event.candidate.type] : []));
+  assert.deepEqual(signalled, ['relay']);
+  assert.equal(a.agent.selectedPair!.local.type, 'relay');
 });

@@ -1,0 +1,200 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { SeededRandom, drain, transportAddress } from '../core/index.js';
+import type { Datagram, Transmit } from '../core/index.js';
+import {
+  StunClass,
+  StunMethod,
+  decodeStun,
+  encodeStun,
+  newTransactionId,
+  shortTermKey,
+} from '../stun/index.js';
+import { IceAgent } from './agent.js';
+import { encodeCheck } from './messages.js';
+import type { IceOutput } from './types.js';
+
+const LOCAL = transportAddress('10.0.0.1', 5000);
+const PEER = transportAddress('10.0.0.2', 6000);
+const REMOTE = { ufrag: 'peerUfrag', pwd: 'peerPasswordPeerPassword' };
+
+function agent(seed = 1): IceAgent {
+  const a = new IceAgent({ rng: new SeededRandom(seed), role: 'controlled', ufrag: 'myUfrag', pwd: 'myPasswordMyPassword1234' });
+  a.handleInput(0, { type: 'add-local-address', address: LOCAL });
+  a.handleInput(0, { type: 'set-remote-credentials', ...REMOTE });
+  a.handleInput(0, { type: 'gather' });
+  drain(a);
+  return a;
+}
+
+function dgram(data: Uint8Array, from = PEER): Datagram {
+  return { type: 'datagram', data, from, to: LOCAL };
+}
+
+function transmits(out: IceOutput[]): Transmit[] {
+  return out.filter((o): o is Transmit => o.type === 'transmit');
+}
+
+function check(opts: { pwd?: string; username?: string; priority?: number; rng?: SeededRandom } = {}): Uint8Array {
+  return encodeCheck({
+    transactionId: newTransactionId(opts.rng ?? new SeededRandom(99)),
+    username: opts.username ?? 'myUfrag:peerUfrag',
+    priority: opts.priority ?? 1_000_000,
+    controlling: true,
+    tieBreaker: 1n,
+    useCandidate: false,
+    key: shortTermKey(opts.pwd ?? 'myPasswordMyPassword1234'),
+  });
+}
+
+function errorCode(t: Transmit): number | undefined {
+  const r = decodeStun(t.data);
+  assert.ok(r.ok);
+  return r.value.attrs.errorCode?.code;
+}
+
+test('a valid check is answered, signed with our password, and creates a prflx pair', () => {
+  const a = agent();
+  a.handleInput(10, dgram(check()));
+  const [resp] = transmits(drain(a));
+  assert.ok(resp);
+  const r = decodeStun(resp.data);
+  assert.ok(r.ok);
+  assert.equal(r.value.cls, StunClass.Success);
+  assert.deepEqual(r.value.attrs.xorMappedAddress, PEER);
+  assert.ok(r.value.fingerprint);
+  assert.deepEqual(a.stats().remoteCandidates.map((c) => c.type), ['prflx']);
+  assert.equal(a.stats().remoteCandidates[0]!.priority, 1_000_000);
+});
+
+test('a check signed with the wrong password gets 401, is counted and creates nothing', () => {
+  const a = agent();
+  a.handleInput(10, dgram(check({ pwd: 'notThePasswordAtAll12345' })));
+  const [resp] = transmits(drain(a));
+  assert.equal(errorCode(resp!), 401);
+  assert.equal(a.counters.get('stun-integrity'), 1);
+  assert.equal(a.stats().remoteCandidates.length, 0);
+});
+
+test('an unknown username gets 401; a check without PRIORITY gets 400', () => {
+  const a = agent();
+  a.handleInput(10, dgram(check({ username: 'someoneElse:peerUfrag' })));
+  assert.equal(errorCode(transmits(drain(a))[0]!), 401);
+  assert.equal(a.counters.get('stun-unknown-username'), 1);
+  const noPriority = encodeStun(
+    { method: StunMethod.Binding, cls: StunClass.Request, transactionId: new Uint8Array(12), attrs: { username: 'myUfrag:peerUfrag' } },
+    { integrityKey: shortTermKey('myPasswordMyPassword1234'), fingerprint: true },
+  );
+  a.handleInput(11, dgram(noPriority));
+  assert.equal(errorCode(transmits(drain(a))[0]!), 400);
+  assert.equal(a.counters.get('stun-bad-request'), 1);
+});
+
+test('a response with the wrong integrity is dropped and the check keeps retransmitting', () => {
+  const a = agent();
+  a.handleInput(0, {
+    type: 'add-remote-candidate',
+    candidate: { foundation: '1', component: 1, transport: 'udp', priority: 2130706431, address: PEER.address, port: PEER.port, type: 'host', extensions: [] },
+  });
+  drain(a);
+  a.handleTimeout(a.pollTimeout()!);
+  const [req] = transmits(drain(a));
+  assert.ok(req);
+  const decoded = decodeStun(req.data);
+  assert.ok(decoded.ok);
+  const forged = encodeStun(
+    { method: StunMethod.Binding, cls: StunClass.Success, transactionId: decoded.value.transactionId, attrs: { xorMappedAddress: LOCAL } },
+    { integrityKey: shortTermKey('wrongwrongwrongwrong1234'), fingerprint: true },
+  );
+  a.handleInput(60, dgram(forged));
+  assert.equal(a.counters.get('stun-integrity'), 1);
+  assert.equal(a.stats().pairs[0]!.state, 'in-progress');
+  // The genuine response still completes the check.
+  const genuine = encodeStun(
+    { method: StunMethod.Binding, cls: StunClass.Success, transactionId: decoded.value.transactionId, attrs: { xorMappedAddress: LOCAL } },
+    { integrityKey: shortTermKey(REMOTE.pwd), fingerprint: true },
+  );
+  a.handleInput(70, dgram(genuine));
+  assert.equal(a.stats().pairs[0]!.state, 'succeeded');
+});
+
+test('malformed STUN and unknown sources are dropped and counted', () => {
+  const a = agent();
+  const good = check();
+  const bad = good.slice();
+  bad[bad.length - 1]! ^= 0xff; // breaks FINGERPRINT
+  a.handleInput(1, dgram(bad));
+  a.handleInput(2, dgram(new Uint8Array([0, 1, 0, 0])));
+  a.handleInput(3, dgram(new Uint8Array([23, 3, 3, 0, 1, 0]))); // DTLS-looking data, no pair
+  assert.equal(a.counters.get('stun-malformed'), 2);
+  assert.equal(a.counters.get('data-unknown-source'), 1);
+  assert.equal(transmits(drain(a)).length, 0);
+});
+
+test('the agent never throws on random datagrams, in any state', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(fc.uint8Array({ maxLength: 200 }), fc.boolean(), fc.nat(100)), { maxLength: 30 }),
+      fc.nat(1000),
+      (packets, seed) => {
+        const a = agent(seed);
+        // Establish a pair so that data and STUN paths past the pair lookup run too.
+        a.handleInput(0, dgram(check({ rng: new SeededRandom(seed) })));
+        let now = 1;
+        for (const [bytes, stunLike, dt] of packets) {
+          now += dt;
+          const data = bytes.slice();
+          if (stunLike && data.length >= 20) {
+            // Valid header so the decoder (not just the magic check) sees it.
+            data[0]! &= 0x3f;
+            data[2] = ((data.length - 20) >> 8) & 0xff;
+            data[3] = (data.length - 20) & 0xfc;
+            data.set([0x21, 0x12, 0xa4, 0x42], 4);
+          }
+          a.handleInput(now, dgram(data, stunLike ? PEER : transportAddress('10.9.9.9', 1)));
+          const t = a.pollTimeout();
+          if (t !== undefined) a.handleTimeout(Math.max(now, t));
+          drain(a);
+        }
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
+
+test('the agent never throws on random well-formed STUN messages', () => {
+  const attrs = fc.record(
+    {
+      username: fc.string({ maxLength: 40 }),
+      priority: fc.nat(),
+      useCandidate: fc.boolean(),
+      iceControlling: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+      iceControlled: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+      errorCode: fc.record({ code: fc.integer({ min: 300, max: 699 }), reason: fc.string({ maxLength: 20 }) }),
+    },
+    { requiredKeys: [] },
+  );
+  fc.assert(
+    fc.property(
+      fc.array(
+        fc.tuple(fc.constantFrom(0, 1, 2, 3), attrs, fc.boolean(), fc.constantFrom('myPasswordMyPassword1234', REMOTE.pwd, 'x')),
+        { maxLength: 20 },
+      ),
+      (msgs) => {
+        const a = agent();
+        let now = 0;
+        for (const [cls, at, signed, pwd] of msgs) {
+          now += 7;
+          const data = encodeStun(
+            { method: StunMethod.Binding, cls: cls as StunClass, transactionId: newTransactionId(new SeededRandom(now)), attrs: at },
+            signed ? { integrityKey: shortTermKey(pwd), fingerprint: true } : { fingerprint: true },
+          );
+          a.handleInput(now, dgram(data));
+          drain(a);
+        }
+      },
+    ),
+    { numRuns: 200 },
+  );
+});
