@@ -52,6 +52,27 @@ test('builds the offer sansrtc sends', () => {
   );
 });
 
+test('answers a legacy offer in the legacy form', () => {
+  assert.ok(FP.ok);
+  const text = serializeSdp(
+    buildDataChannelSession({
+      sessionId: '1',
+      iceUfrag: 'aB3d',
+      icePwd: 'abcdefghijklmnopqrstuv',
+      fingerprints: [FP.value],
+      setup: 'active',
+      mid: 'data',
+      sctpPort: 5000,
+      maxMessageSize: 65536,
+      legacy: true,
+    }),
+  );
+  assert.match(text, /\r\nm=application 9 DTLS\/SCTP 5000\r\n/);
+  assert.match(text, /\r\na=sctpmap:5000 webrtc-datachannel 65535\r\n/);
+  assert.doesNotMatch(text, /sctp-port/);
+  assert.match(text, /\r\na=group:BUNDLE data\r\n/);
+});
+
 test('randomSessionId: 63 random bits in decimal, reproducible from a seed', () => {
   const a = new SeededRandom(7);
   const b = new SeededRandom(7);
@@ -85,6 +106,7 @@ const paramsArb: fc.Arbitrary<DataChannelSessionParams> = fc.record(
     candidates: fc.array(candidateArb, { maxLength: 5 }),
     endOfCandidates: fc.boolean(),
     sctpInit: fc.base64String({ minLength: 4, maxLength: 200 }),
+    legacy: fc.boolean(),
   },
   { requiredKeys: ['sessionId', 'iceUfrag', 'icePwd', 'fingerprints', 'setup', 'maxMessageSize'] },
 );
@@ -106,7 +128,8 @@ test('property: what the builder writes, the reader gives back', () => {
       assert.deepEqual(view.value.bundleGroups, [[p.mid ?? '0']]);
       assert.equal(v.mid, p.mid ?? '0');
       assert.equal(v.port, 9);
-      assert.equal(v.proto, 'UDP/DTLS/SCTP');
+      assert.equal(v.proto, p.legacy ? 'DTLS/SCTP' : 'UDP/DTLS/SCTP');
+      assert.equal(v.legacy, p.legacy ?? false);
       assert.equal(v.iceUfrag, p.iceUfrag);
       assert.equal(v.icePwd, p.icePwd);
       assert.deepEqual(v.iceOptions, p.iceOptions ?? ['trickle', 'ice2']);

@@ -8,7 +8,7 @@ import { randomBytes } from '../core/index.js';
 import type { Random } from '../core/index.js';
 import { serializeCandidate } from './candidate.js';
 import type { Candidate } from './candidate.js';
-import { DEFAULT_SCTP_PORT, PLACEHOLDER_ADDRESS, PLACEHOLDER_PORT } from './constants.js';
+import { DEFAULT_SCTP_PORT, LEGACY_SCTPMAP_STREAMS, PLACEHOLDER_ADDRESS, PLACEHOLDER_PORT } from './constants.js';
 import { DATA_CHANNEL_FORMAT } from './datachannel.js';
 import type { SetupRole } from './datachannel.js';
 import { formatFingerprint } from './fingerprint.js';
@@ -41,6 +41,12 @@ export interface DataChannelSessionParams {
   endOfCandidates?: boolean;
   /** An opaque base64 SCTP INIT for SNAP (draft-hancke-tsvwg-snap); omitted by default. */
   sctpInit?: string;
+  /**
+   * Answer a legacy offer in its own form: `DTLS/SCTP <port>` with `a=sctpmap` instead of
+   * `UDP/DTLS/SCTP webrtc-datachannel` with `a=sctp-port` (RFC 8829 5.3.1: an answer's proto
+   * and fmt match the offer's).
+   */
+  legacy?: boolean;
 }
 
 /**
@@ -68,7 +74,9 @@ export function buildDataChannelSession(p: DataChannelSessionParams): SessionDes
   for (const f of p.fingerprints) a.push({ name: 'fingerprint', value: formatFingerprint(f) });
   a.push({ name: 'setup', value: p.setup });
   a.push({ name: 'mid', value: mid });
-  a.push({ name: 'sctp-port', value: String(p.sctpPort ?? DEFAULT_SCTP_PORT) });
+  const sctpPort = p.sctpPort ?? DEFAULT_SCTP_PORT;
+  if (p.legacy) a.push({ name: 'sctpmap', value: `${sctpPort} ${DATA_CHANNEL_FORMAT} ${LEGACY_SCTPMAP_STREAMS}` });
+  else a.push({ name: 'sctp-port', value: String(sctpPort) });
   a.push({ name: 'max-message-size', value: String(p.maxMessageSize) });
   if (p.sctpInit !== undefined) a.push({ name: 'sctp-init', value: p.sctpInit });
   for (const c of p.candidates ?? []) a.push({ name: 'candidate', value: serializeCandidate(c).slice('candidate:'.length) });
@@ -96,8 +104,8 @@ export function buildDataChannelSession(p: DataChannelSessionParams): SessionDes
         media: 'application',
         // RFC 8840 4.1.1 / RFC 8829 5.2.1: port 9 and 0.0.0.0 until a default candidate is chosen.
         port: PLACEHOLDER_PORT,
-        proto: 'UDP/DTLS/SCTP',
-        formats: [DATA_CHANNEL_FORMAT],
+        proto: p.legacy ? 'DTLS/SCTP' : 'UDP/DTLS/SCTP',
+        formats: [p.legacy ? String(sctpPort) : DATA_CHANNEL_FORMAT],
         connections: [{ netType: 'IN', addrType: 'IP4', address: PLACEHOLDER_ADDRESS }],
         bandwidths: [],
         attributes: a,

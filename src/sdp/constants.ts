@@ -67,3 +67,10 @@ export const MAX_PWD_LENGTH = 256;
  */
 export const PLACEHOLDER_PORT = 9;
 export const PLACEHOLDER_ADDRESS = '0.0.0.0';
+
+/**
+ * The stream count written in a legacy `a=sctpmap:<port> webrtc-datachannel <streams>`
+ * (draft-ietf-mmusic-sctp-sdp-05 5.1): the SCTP maximum of 65535 streams (RFC 9260 3.3.2),
+ * as aiortc writes; the association negotiates the real count in INIT.
+ */
+export const LEGACY_SCTPMAP_STREAMS = 65535;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { DecodeError } from '../core/index.js';
 import { fingerprintArb } from './arbitraries.testutil.js';
-import { readDataChannelSession, validateDataChannelSession } from './datachannel.js';
+import { parseDataChannelDescription, readDataChannelSession, validateDataChannelSession } from './datachannel.js';
 import type { DataChannelMedia, DataChannelSession } from './datachannel.js';
 import { formatFingerprint, parseFingerprint } from './fingerprint.js';
 import { parseSdp } from './parse.js';
@@ -263,4 +263,22 @@ test('validation refuses sections without usable ICE credentials or fingerprints
   // The first rejected section is passed over for the next active one.
   const second = chosen(sdp([], ['m=application 0 UDP/DTLS/SCTP webrtc-datachannel'], [...ok, 'a=mid:x']));
   assert.equal(second.mid, 'x');
+});
+
+test('parseDataChannelDescription passes on the error of each stage', () => {
+  const good = parseDataChannelDescription(sdp([], [DC, UFRAG, PWD, `a=fingerprint:${FP}`, 'a=mid:m']));
+  assert.ok(good.ok);
+  assert.equal(good.value.dataChannel.mid, 'm');
+  assert.equal(good.value.session.media.length, 1);
+  assert.equal(good.value.description.media.length, 1);
+  const stages: [string, RegExp][] = [
+    ['v=1\r\n', /version/],
+    [sdp([], [DC, 'a=setup:sideways']), /setup/],
+    [sdp([], [DC, UFRAG, PWD]), /missing fingerprint/],
+  ];
+  for (const [text, message] of stages) {
+    const r = parseDataChannelDescription(text);
+    assert.ok(!r.ok && r.error.layer === 'sdp');
+    assert.match(r.error.message, message);
+  }
 });

@@ -22,6 +22,7 @@ import type { Fingerprint } from './fingerprint.js';
 import { ICE_CHARS, parsePort } from './grammar.js';
 import { attributeValue, attributeValues, hasAttribute } from './model.js';
 import type { Attribute, MediaDescription, Origin, SessionDescription } from './model.js';
+import { parseSdp } from './parse.js';
 
 const log = logger('sansrtc:sdp');
 
@@ -268,4 +269,22 @@ export function validateDataChannelSession(session: DataChannelSession): Result<
   }
   if (m.fingerprints.length === 0) return err(sdpError('invalid', 'missing fingerprint'));
   return ok(m);
+}
+
+export interface ParsedDataChannelDescription {
+  description: SessionDescription;
+  session: DataChannelSession;
+  /** The section `validateDataChannelSession` picked. */
+  dataChannel: DataChannelMedia;
+}
+
+/** `parseSdp`, `readDataChannelSession` and `validateDataChannelSession` in one step. */
+export function parseDataChannelDescription(text: string): Result<ParsedDataChannelDescription> {
+  const description = parseSdp(text);
+  if (!description.ok) return description;
+  const session = readDataChannelSession(description.value);
+  if (!session.ok) return session;
+  const dataChannel = validateDataChannelSession(session.value);
+  if (!dataChannel.ok) return dataChannel;
+  return ok({ description: description.value, session: session.value, dataChannel: dataChannel.value });
 }

@@ -7,8 +7,13 @@ export { attributeValue, attributeValues, hasAttribute } from './model.js';
 export type { Attribute, Bandwidth, Connection, MediaDescription, Origin, SessionDescription, Timing } from './model.js';
 export { parseFingerprint, formatFingerprint } from './fingerprint.js';
 export type { Fingerprint } from './fingerprint.js';
-export { DATA_CHANNEL_FORMAT, readDataChannelSession, validateDataChannelSession } from './datachannel.js';
-export type { DataChannelMedia, DataChannelSession, SetupRole } from './datachannel.js';
+export {
+  DATA_CHANNEL_FORMAT,
+  parseDataChannelDescription,
+  readDataChannelSession,
+  validateDataChannelSession,
+} from './datachannel.js';
+export type { DataChannelMedia, DataChannelSession, ParsedDataChannelDescription, SetupRole } from './datachannel.js';
 export { buildDataChannelSession, randomSessionId } from './build.js';
 export type { DataChannelSessionParams } from './build.js';
 export { DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_SCTP_PORT } from './constants.js';
