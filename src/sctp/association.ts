@@ -175,7 +175,8 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
   private readonly out = new OutputQueue<SctpOutput>();
   private readonly w: ByteWriter;
   private readonly scratch = new ByteWriter(256);
-  private readonly localTag: number;
+  /** Our verification tag: every packet the peer sends us carries it (RFC 9260 8.5). */
+  readonly localTag: number;
   private readonly localInitialTsn: number;
   private readonly cookieKey: Uint8Array;
   private peerTag = 0;

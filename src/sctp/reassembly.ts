@@ -39,7 +39,8 @@ interface Fragment {
 
 interface HeldMessage {
   readonly ppid: number;
-  readonly data: Uint8Array;
+  /** Undefined for a message dropped as too large: its SSN is skipped, not delivered. */
+  readonly data: Uint8Array | undefined;
 }
 
 interface InboundStream {
@@ -66,9 +67,9 @@ export class Reassembly {
   /** Takes a new (not duplicate) DATA chunk. */
   add(c: DataChunk): ReassemblyResult {
     if ((c.flags & (FLAG_BEGIN | FLAG_END)) === (FLAG_BEGIN | FLAG_END)) {
-      if (c.payload.length > this.maxMessageSize) return 'too-large';
-      this.complete(c.streamId, c.ssn, c.ppid, c.flags, c.payload);
-      return 'ok';
+      const fits = c.payload.length <= this.maxMessageSize;
+      this.complete(c.streamId, c.ssn, c.ppid, c.flags, fits ? c.payload : undefined);
+      return fits ? 'ok' : 'too-large';
     }
     const f: Fragment = {
       tsn: c.tsn,
@@ -114,14 +115,14 @@ export class Reassembly {
       if (t === lastTsn) break;
     }
     this.bufferedBytes -= size;
-    if (!data) return 'too-large';
     this.complete(head.streamId, head.ssn, head.ppid, head.flags, data);
-    return 'ok';
+    return data ? 'ok' : 'too-large';
   }
 
-  private complete(streamId: number, ssn: number, ppid: number, flags: number, data: Uint8Array): void {
+  /** Delivers a complete message, or (data undefined) skips a dropped one's SSN. */
+  private complete(streamId: number, ssn: number, ppid: number, flags: number, data: Uint8Array | undefined): void {
     if (flags & FLAG_UNORDERED) {
-      this.sink.push({ type: 'message', streamId, ppid, data });
+      if (data) this.sink.push({ type: 'message', streamId, ppid, data });
       return;
     }
     const s = this.stream(streamId);
@@ -129,11 +130,11 @@ export class Reassembly {
       // Old SSNs (duplicates of delivered messages) cannot reach here: their TSNs are dups.
       if (!ssnLt(ssn, s.nextSsn) && !s.held.has(ssn)) {
         s.held.set(ssn, { ppid, data });
-        this.bufferedBytes += data.length;
+        this.bufferedBytes += data?.length ?? 0;
       }
       return;
     }
-    this.sink.push({ type: 'message', streamId, ppid, data });
+    if (data) this.sink.push({ type: 'message', streamId, ppid, data });
     s.nextSsn = ssnNext(ssn);
     this.deliverHeld(streamId, s);
   }
@@ -141,8 +142,10 @@ export class Reassembly {
   private deliverHeld(streamId: number, s: InboundStream): void {
     for (let m = s.held.get(s.nextSsn); m; m = s.held.get(s.nextSsn)) {
       s.held.delete(s.nextSsn);
-      this.bufferedBytes -= m.data.length;
-      this.sink.push({ type: 'message', streamId, ppid: m.ppid, data: m.data });
+      if (m.data) {
+        this.bufferedBytes -= m.data.length;
+        this.sink.push({ type: 'message', streamId, ppid: m.ppid, data: m.data });
+      }
       s.nextSsn = ssnNext(s.nextSsn);
     }
   }
@@ -173,7 +176,7 @@ export class Reassembly {
       if (ssnLt(skipped, s.nextSsn)) continue;
       for (const ssn of s.held.keys()) {
         if (!ssnLt(skipped, ssn)) {
-          this.bufferedBytes -= s.held.get(ssn)!.data.length;
+          this.bufferedBytes -= s.held.get(ssn)!.data?.length ?? 0;
           s.held.delete(ssn);
         }
       }

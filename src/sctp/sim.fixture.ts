@@ -4,11 +4,12 @@
  */
 
 import { transportAddress } from '../core/address.js';
-import { Network, type LinkOptions } from '../sim/index.js';
+import { Network, type Link, type LinkOptions } from '../sim/index.js';
 import { SctpAssociation, type SctpAssociationOptions, type SctpCommand, type SctpEvent } from './association.js';
 
 export interface SctpPair {
   readonly net: Network;
+  readonly link: Link;
   readonly a: SctpAssociation;
   readonly b: SctpAssociation;
   /** Events of each side in order. */
@@ -27,7 +28,7 @@ export function sctpPair(
   const net = new Network({ seed, trace: false });
   const ha = net.addHost('a', ['10.0.0.1']);
   const hb = net.addHost('b', ['10.0.0.2']);
-  net.link(ha, hb, link);
+  const l = net.link(ha, hb, link);
   const a = new SctpAssociation({ role: 'client', rng: net.random(), ...opts });
   const b = new SctpAssociation({ role: 'server', rng: net.random(), ...opts });
   const eventsA: SctpEvent[] = [];
@@ -36,6 +37,7 @@ export function sctpPair(
   net.attach(hb, b, { port: 5000, defaultPeer: transportAddress('10.0.0.1', 5000), onEvent: (e) => eventsB.push(e) });
   return {
     net,
+    link: l,
     a,
     b,
     eventsA,
