@@ -290,6 +290,13 @@ test('binding a port twice is refused, ephemeral ports are assigned', () => {
   assert.throws(() => net.addHost('a', ['10.0.0.5']), /exists/);
   assert.throws(() => net.addHost('c', ['10.0.0.1']), /already used/);
   assert.throws(() => net.addHost('d', ['not-an-ip']), RangeError);
+  // A refused call changes nothing.
+  assert.throws(() => net.attach(a, new Echo(), { ports: [8000, 8000] }), /already bound/);
+  assert.throws(() => net.attach(a, new Echo(), { ports: [8001, 7] }), /already bound/);
+  net.attach(a, new Echo(), { ports: [8000, 8001] });
+  assert.throws(() => net.addHost('e', ['10.0.0.5', '10.0.0.1']), /already used/);
+  assert.equal(net.node('e'), undefined);
+  net.addHost('e', ['10.0.0.5']);
 });
 
 /** An engine that always wants to be woken now: the simulator must not hang on it. */

@@ -243,13 +243,19 @@ export class Network {
     if (addresses.length === 0) throw new RangeError(`host ${name} needs at least one address`);
     const realm = options.behind ?? null;
     const canonical = addresses.map(canonicalIp);
+    this.checkName(name);
+    canonical.forEach((a, i) => {
+      this.checkAddress(realm, a);
+      if (canonical.indexOf(a) !== i) throw new RangeError(`host ${name} lists ${a} twice`);
+    });
     const host = new Host(name, canonical, realm, EPHEMERAL_PORT_MIN);
     this.addNode(host);
-    for (const a of canonical) this.register(realm, a, host);
+    for (const a of canonical) this.book(realm).set(a, host);
     return host;
   }
 
   addRouter(name = `router${this.nodes.size}`, options: { behind?: NatBox } = {}): Router {
+    this.checkName(name);
     const router = new Router(name, options.behind ?? null);
     this.addNode(router);
     return router;
@@ -258,6 +264,9 @@ export class Network {
   addNat(options: NatOptions): NatBox {
     const realm = options.behind ?? null;
     const publicAddress = canonicalIp(options.publicAddress);
+    const name = options.name ?? `nat${this.nodes.size}`;
+    this.checkName(name);
+    this.checkAddress(realm, publicAddress);
     const table = new NatTable(
       options.type,
       publicAddress,
@@ -265,9 +274,9 @@ export class Network {
       options.portPreservation ?? false,
       this.topologyRng.fork(),
     );
-    const nat = new NatBox(options.name ?? `nat${this.nodes.size}`, realm, table, options.hairpinning ?? false);
+    const nat = new NatBox(name, realm, table, options.hairpinning ?? false);
     this.addNode(nat);
-    this.register(realm, publicAddress, nat);
+    this.book(realm).set(publicAddress, nat);
     return nat;
   }
 
@@ -301,22 +310,28 @@ export class Network {
     return this.nodes.get(name);
   }
 
+  private checkName(name: string): void {
+    if (this.nodes.has(name)) throw new RangeError(`a node named ${name} exists already`);
+  }
+
+  private checkAddress(realm: Realm, address: string): void {
+    if (isIP(address) === 0) throw new RangeError(`${address} is not an IP address`);
+    const owner = this.addressBook.get(realm)?.get(address);
+    if (owner) throw new RangeError(`${address} is already used by ${owner.name} in this realm`);
+  }
+
   private addNode(node: Node): void {
-    if (this.nodes.has(node.name)) throw new RangeError(`a node named ${node.name} exists already`);
     this.nodes.set(node.name, node);
     this.routes.invalidate();
   }
 
-  private register(realm: Realm, address: string, node: Host | NatBox): void {
-    if (isIP(address) === 0) throw new RangeError(`${address} is not an IP address`);
+  private book(realm: Realm): Map<string, Host | NatBox> {
     let book = this.addressBook.get(realm);
     if (book === undefined) {
       book = new Map();
       this.addressBook.set(realm, book);
     }
-    const owner = book.get(address);
-    if (owner) throw new RangeError(`${address} is already used by ${owner.name} in this realm`);
-    book.set(address, node);
+    return book;
   }
 
   // ---- engines ----
@@ -330,29 +345,29 @@ export class Network {
     engine: Engine<Datagram | In, Transmit | Ev>,
     options: AttachOptions<Ev> = {},
   ): Attachment<Ev> {
-    let rec = this.records.get(engine);
-    if (rec === undefined || !rec.attached) {
-      rec = new EngineRecord(engine as unknown as AnyEngine, this.eventLimit);
-      this.records.set(engine, rec);
-    }
     const address = options.address === undefined ? undefined : canonicalIp(options.address);
     if (address !== undefined && !host.addresses.includes(address)) {
       throw new RangeError(`${host.name} has no address ${address}`);
     }
     const ports = options.ports ?? [options.port ?? this.ephemeralPort(host)];
-    const bound: Socket[] = [];
-    for (const port of ports) {
+    ports.forEach((port, i) => {
       if (!(Number.isInteger(port) && port >= 1 && port <= 65535)) throw new RangeError(`bad port ${port}`);
-      if (this.portTaken(host, address, port)) {
+      if (this.portTaken(host, address, port) || ports.indexOf(port) !== i) {
         throw new SansRtcError('sim-address-in-use', `${host.name}: port ${port} is already bound`);
       }
+    });
+    let rec = this.records.get(engine);
+    if (rec === undefined || !rec.attached) {
+      rec = new EngineRecord(engine as unknown as AnyEngine, this.eventLimit);
+      this.records.set(engine, rec);
+    }
+    const bound: Socket[] = [];
+    for (const port of ports) {
       const socket: Socket = {
         host,
         address,
         port,
-        locals: (address !== undefined ? [address] : host.addresses).map((a) =>
-          transportAddress(a, port),
-        ),
+        locals: (address !== undefined ? [address] : host.addresses).map((a) => transportAddress(a, port)),
         defaultPeer: options.defaultPeer,
         owner: rec,
       };
@@ -389,7 +404,9 @@ export class Network {
 
   /** Per-engine counters: discarded events, transmits the network refused, past deadlines. */
   engineCounters(engine: object): Counters<EngineCounter> {
-    return this.liveRecord(engine).counters;
+    const rec = this.records.get(engine);
+    if (rec === undefined) throw new SansRtcError('sim-not-attached', 'engine was never attached');
+    return rec.counters;
   }
 
   private liveRecord(engine: object): EngineRecord {
