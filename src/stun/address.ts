@@ -4,35 +4,31 @@
  */
 
 import { DecodeError, err, ok, type ByteWriter, type Result, type TransportAddress } from '../core/index.js';
+import { MAGIC_COOKIE } from './constants.js';
 import { AddressFamilyNumber } from './types.js';
-import { formatIpv4, formatIpv6, parseIp } from './ip.js';
+import { formatIpv6, parseIp } from './ip.js';
 
 /**
- * Reads an address value. `mask` is the 16 bytes magic cookie || transaction id (bytes 4..20
- * of the message) for the XOR forms, or undefined for plain ones.
+ * Reads the address value at `msg[at..at+len)`. For the XOR forms (`xor`), the mask is the
+ * magic cookie and transaction id in bytes 4..20 of the same message (RFC 8489 14.2).
  */
-export function readAddress(
-  value: Uint8Array,
-  mask: Uint8Array | undefined,
-): Result<TransportAddress> {
-  if (value.length < 4) return err(new DecodeError('stun', 'truncated', 'address attribute too short'));
-  const family = value[1]!;
-  let port = (value[2]! << 8) | value[3]!;
-  if (mask) port ^= (mask[0]! << 8) | mask[1]!;
+export function readAddress(msg: Uint8Array, at: number, len: number, xor: boolean): Result<TransportAddress> {
+  if (len < 4) return err(new DecodeError('stun', 'invalid', 'address attribute too short'));
+  const family = msg[at + 1]!;
+  let port = (msg[at + 2]! << 8) | msg[at + 3]!;
+  if (xor) port ^= (msg[4]! << 8) | msg[5]!;
+  const ip = at + 4;
   if (family === AddressFamilyNumber.IPv4) {
-    if (value.length !== 8) return err(new DecodeError('stun', 'invalid', 'IPv4 address length'));
-    const ip = value.subarray(4, 8);
-    if (mask) {
-      const b = new Uint8Array(4);
-      for (let i = 0; i < 4; i++) b[i] = ip[i]! ^ mask[i]!;
-      return ok({ family: 'IPv4', address: formatIpv4(b), port });
-    }
-    return ok({ family: 'IPv4', address: formatIpv4(ip), port });
+    if (len !== 8) return err(new DecodeError('stun', 'invalid', 'IPv4 address length'));
+    // The first four mask bytes are the magic cookie (checked by the decoder).
+    const v = (((msg[ip]! << 24) | (msg[ip + 1]! << 16) | (msg[ip + 2]! << 8) | msg[ip + 3]!) ^ (xor ? MAGIC_COOKIE : 0)) >>> 0;
+    const address = `${v >>> 24}.${(v >>> 16) & 0xff}.${(v >>> 8) & 0xff}.${v & 0xff}`;
+    return ok({ family: 'IPv4', address, port });
   }
   if (family === AddressFamilyNumber.IPv6) {
-    if (value.length !== 20) return err(new DecodeError('stun', 'invalid', 'IPv6 address length'));
-    const b = value.slice(4, 20);
-    if (mask) for (let i = 0; i < 16; i++) b[i]! ^= mask[i]!;
+    if (len !== 20) return err(new DecodeError('stun', 'invalid', 'IPv6 address length'));
+    const b = msg.slice(ip, ip + 16);
+    if (xor) for (let i = 0; i < 16; i++) b[i]! ^= msg[4 + i]!;
     return ok({ family: 'IPv6', address: formatIpv6(b), port });
   }
   return err(new DecodeError('stun', 'invalid', `address family ${family}`));

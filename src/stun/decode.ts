@@ -47,7 +47,6 @@ export function decodeStun(data: Uint8Array): Result<DecodedStun> {
   if (HEADER_SIZE + length < data.length) return fail('invalid', 'bytes after the message');
 
   const type = (data[0]! << 8) | data[1]!;
-  const mask = data.subarray(4, HEADER_SIZE);
   const attrs: StunAttributes = {};
   const unknownRequired: number[] = [];
   let integrityAt: number | undefined;
@@ -83,7 +82,7 @@ export function decodeStun(data: Uint8Array): Result<DecodedStun> {
       if (len !== MESSAGE_INTEGRITY_SIZE) return fail('invalid', 'MESSAGE-INTEGRITY length');
       integrityAt = pos;
     } else {
-      const e = readAttribute(t, data.subarray(valueAt, valueAt + len), mask, attrs, unknownRequired);
+      const e = readAttribute(t, data, valueAt, len, attrs, unknownRequired);
       if (e) return { ok: false, error: e };
     }
     pos = next;
@@ -106,9 +105,9 @@ function bad(t: number, what: string): DecodeError {
   return new DecodeError('stun', 'invalid', `attribute 0x${t.toString(16)}: ${what}`);
 }
 
-function text(t: number, v: Uint8Array, strict: boolean): string | DecodeError {
-  if (v.length > MAX_TEXT_RECEIVE_BYTES) return new DecodeError('stun', 'too-large', `attribute 0x${t.toString(16)} text`);
-  return decodeText(v, strict) ?? bad(t, 'malformed UTF-8');
+function text(t: number, msg: Uint8Array, at: number, len: number, strict: boolean): string | DecodeError {
+  if (len > MAX_TEXT_RECEIVE_BYTES) return new DecodeError('stun', 'too-large', `attribute 0x${t.toString(16)} text`);
+  return decodeText(msg, at, len, strict) ?? bad(t, 'malformed UTF-8');
 }
 
 function readPasswordAlgorithms(t: number, v: Uint8Array): PasswordAlgorithm[] | DecodeError {
@@ -123,14 +122,29 @@ function readPasswordAlgorithms(t: number, v: Uint8Array): PasswordAlgorithm[] |
   return out;
 }
 
+const ADDRESS_KEYS = {
+  [AttrType.MappedAddress]: 'mappedAddress',
+  [AttrType.XorMappedAddress]: 'xorMappedAddress',
+  [AttrType.XorRelayedAddress]: 'xorRelayedAddress',
+  [AttrType.AlternateServer]: 'alternateServer',
+} as const;
+
+const TEXT_KEYS = {
+  [AttrType.Username]: 'username',
+  [AttrType.Realm]: 'realm',
+  [AttrType.Nonce]: 'nonce',
+  [AttrType.Software]: 'software',
+} as const;
+
 /**
- * Reads one attribute into `attrs`; the first occurrence of a type wins (RFC 8489 14).
- * Returns an error for a malformed value.
+ * Reads the attribute of type `t` whose value is `msg[at..at+len)` into `attrs`; the first
+ * occurrence of a type wins (RFC 8489 14). Returns an error for a malformed value.
  */
 function readAttribute(
   t: number,
-  v: Uint8Array,
-  mask: Uint8Array,
+  msg: Uint8Array,
+  at: number,
+  len: number,
   attrs: StunAttributes,
   unknownRequired: number[],
 ): DecodeError | undefined {
@@ -139,16 +153,10 @@ function readAttribute(
     case AttrType.XorMappedAddress:
     case AttrType.XorRelayedAddress:
     case AttrType.AlternateServer: {
-      const key =
-        t === AttrType.MappedAddress
-          ? 'mappedAddress'
-          : t === AttrType.XorMappedAddress
-            ? 'xorMappedAddress'
-            : t === AttrType.XorRelayedAddress
-              ? 'xorRelayedAddress'
-              : 'alternateServer';
+      const key = ADDRESS_KEYS[t];
       if (attrs[key]) return undefined;
-      const r = readAddress(v, t === AttrType.MappedAddress || t === AttrType.AlternateServer ? undefined : mask);
+      // RFC 8489 14.1, 14.15: MAPPED-ADDRESS and ALTERNATE-SERVER are not XORed.
+      const r = readAddress(msg, at, len, t === AttrType.XorMappedAddress || t === AttrType.XorRelayedAddress);
       if (!r.ok) return r.error;
       attrs[key] = r.value;
       return undefined;
@@ -156,7 +164,7 @@ function readAttribute(
     case AttrType.XorPeerAddress: {
       const list = (attrs.xorPeerAddress ??= []);
       if (list.length >= MAX_PEER_ADDRESSES) return new DecodeError('stun', 'too-large', 'too many XOR-PEER-ADDRESS');
-      const r = readAddress(v, mask);
+      const r = readAddress(msg, at, len, true);
       if (!r.ok) return r.error;
       list.push(r.value);
       return undefined;
@@ -165,92 +173,98 @@ function readAttribute(
     case AttrType.Realm:
     case AttrType.Nonce:
     case AttrType.Software: {
-      const key =
-        t === AttrType.Username ? 'username' : t === AttrType.Realm ? 'realm' : t === AttrType.Nonce ? 'nonce' : 'software';
+      const key = TEXT_KEYS[t];
       if (attrs[key] !== undefined) return undefined;
-      const s = text(t, v, t !== AttrType.Software);
+      const s = text(t, msg, at, len, t !== AttrType.Software);
       if (typeof s !== 'string') return s;
       attrs[key] = s;
       return undefined;
     }
     case AttrType.ErrorCode: {
       if (attrs.errorCode) return undefined;
-      if (v.length < 4) return bad(t, 'too short');
-      const cls = v[2]! & 7;
-      const num = v[3]!;
+      if (len < 4) return bad(t, 'too short');
+      const cls = msg[at + 2]! & 7;
+      const num = msg[at + 3]!;
       // RFC 8489 14.8: class 3..6, number 0..99.
       if (cls < 3 || cls > 6 || num > 99) return bad(t, `code ${cls * 100 + num}`);
-      const reason = text(t, v.subarray(4), false);
+      const reason = text(t, msg, at + 4, len - 4, false);
       if (typeof reason !== 'string') return reason;
       attrs.errorCode = { code: cls * 100 + num, reason };
       return undefined;
     }
     case AttrType.UnknownAttributes: {
       if (attrs.unknownAttributes) return undefined;
-      if (v.length & 1) return bad(t, 'odd length');
+      if (len & 1) return bad(t, 'odd length');
       const list: number[] = [];
-      for (let i = 0; i < v.length; i += 2) list.push((v[i]! << 8) | v[i + 1]!);
+      for (let i = at; i < at + len; i += 2) list.push((msg[i]! << 8) | msg[i + 1]!);
       attrs.unknownAttributes = list;
       return undefined;
     }
     case AttrType.Priority:
-    case AttrType.Lifetime: {
-      if (v.length !== 4) return bad(t, 'length');
-      const key = t === AttrType.Priority ? 'priority' : 'lifetime';
-      if (attrs[key] === undefined) attrs[key] = u32(v, 0);
+      if (len !== 4) return bad(t, 'length');
+      attrs.priority ??= u32(msg, at);
       return undefined;
-    }
+    case AttrType.Lifetime:
+      if (len !== 4) return bad(t, 'length');
+      attrs.lifetime ??= u32(msg, at);
+      return undefined;
     case AttrType.IceControlled:
-    case AttrType.IceControlling: {
-      if (v.length !== 8) return bad(t, 'length');
-      const key = t === AttrType.IceControlled ? 'iceControlled' : 'iceControlling';
-      if (attrs[key] === undefined) attrs[key] = u64(v, 0);
+      if (len !== 8) return bad(t, 'length');
+      attrs.iceControlled ??= u64(msg, at);
       return undefined;
-    }
+    case AttrType.IceControlling:
+      if (len !== 8) return bad(t, 'length');
+      attrs.iceControlling ??= u64(msg, at);
+      return undefined;
     case AttrType.UseCandidate:
+      if (len !== 0) return bad(t, 'length');
+      attrs.useCandidate = true;
+      return undefined;
     case AttrType.DontFragment:
-      if (v.length !== 0) return bad(t, 'length');
-      attrs[t === AttrType.UseCandidate ? 'useCandidate' : 'dontFragment'] = true;
+      if (len !== 0) return bad(t, 'length');
+      attrs.dontFragment = true;
       return undefined;
     case AttrType.RequestedTransport:
-    case AttrType.RequestedAddressFamily: {
-      // RFC 8656 14.7, 14.1: one byte of value, three RFFU.
-      if (v.length !== 4) return bad(t, 'length');
-      const key = t === AttrType.RequestedTransport ? 'requestedTransport' : 'requestedAddressFamily';
-      if (attrs[key] === undefined) attrs[key] = v[0]!;
+      // RFC 8656 14.7: protocol number, then three RFFU bytes.
+      if (len !== 4) return bad(t, 'length');
+      attrs.requestedTransport ??= msg[at]!;
       return undefined;
-    }
+    case AttrType.RequestedAddressFamily:
+      // RFC 8656 14.1: family, then three RFFU bytes.
+      if (len !== 4) return bad(t, 'length');
+      attrs.requestedAddressFamily ??= msg[at]!;
+      return undefined;
     case AttrType.ChannelNumber:
       // RFC 8656 14.1: channel number then two RFFU bytes.
-      if (v.length !== 4) return bad(t, 'length');
-      attrs.channelNumber ??= (v[0]! << 8) | v[1]!;
+      if (len !== 4) return bad(t, 'length');
+      attrs.channelNumber ??= (msg[at]! << 8) | msg[at + 1]!;
       return undefined;
     case AttrType.EvenPort:
       // RFC 8656 14.6: the R bit is the top bit of the single byte.
-      if (v.length !== 1) return bad(t, 'length');
-      attrs.evenPort ??= (v[0]! & 0x80) !== 0;
+      if (len !== 1) return bad(t, 'length');
+      attrs.evenPort ??= (msg[at]! & 0x80) !== 0;
       return undefined;
     case AttrType.Data:
-      attrs.data ??= v;
+      attrs.data ??= msg.subarray(at, at + len);
       return undefined;
     case AttrType.ReservationToken:
-      if (v.length !== RESERVATION_TOKEN_SIZE) return bad(t, 'length');
-      attrs.reservationToken ??= v;
+      if (len !== RESERVATION_TOKEN_SIZE) return bad(t, 'length');
+      attrs.reservationToken ??= msg.subarray(at, at + len);
       return undefined;
     case AttrType.Userhash:
-      if (v.length !== USERHASH_SIZE) return bad(t, 'length');
-      attrs.userhash ??= v;
+      if (len !== USERHASH_SIZE) return bad(t, 'length');
+      attrs.userhash ??= msg.subarray(at, at + len);
       return undefined;
     case AttrType.PasswordAlgorithms: {
       if (attrs.passwordAlgorithms) return undefined;
-      const list = readPasswordAlgorithms(t, v);
+      const list = readPasswordAlgorithms(t, msg.subarray(at, at + len));
       if (list instanceof DecodeError) return list;
       attrs.passwordAlgorithms = list;
       return undefined;
     }
     case AttrType.PasswordAlgorithm: {
       if (attrs.passwordAlgorithm) return undefined;
-      const list = readPasswordAlgorithms(t, v);
+      const list = readPasswordAlgorithms(t, msg.subarray(at, at + len));
       if (list instanceof DecodeError) return list;
       if (list.length !== 1) return bad(t, 'not one algorithm');
       attrs.passwordAlgorithm = list[0];
@@ -259,7 +273,7 @@ function readAttribute(
     default:
       // RFC 8489 14: types below 0x8000 are comprehension-required.
       if (t < 0x8000) unknownRequired.push(t);
-      else (attrs.unknown ??= []).push({ type: t, value: v });
+      else (attrs.unknown ??= []).push({ type: t, value: msg.subarray(at, at + len) });
       return undefined;
   }
 }

@@ -24,6 +24,7 @@ import {
 } from './constants.js';
 import { messageType } from './header.js';
 import { fingerprintOf, messageMac } from './integrity.js';
+import { writeText } from './text.js';
 import { AttrType, type PasswordAlgorithm, type StunMessage } from './types.js';
 
 export interface EncodeOptions {
@@ -58,9 +59,7 @@ function bytesAttr(type: number, v: Uint8Array): void {
 }
 
 function textAttr(type: number, s: string, max: number): void {
-  const b = utf8Encode(s);
-  if (b.length > max) throw new RangeError(`stun: attribute 0x${type.toString(16)} longer than ${max} bytes`);
-  bytesAttr(type, b);
+  if (!writeText(w, type, s, max)) throw new RangeError(`stun: attribute 0x${type.toString(16)} longer than ${max} bytes`);
 }
 
 function u32Attr(type: number, v: number): void {

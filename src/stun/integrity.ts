@@ -47,12 +47,11 @@ export function userhash(username: string, realm: string): Uint8Array {
   return new Uint8Array(createHash('sha256').update(input, 'utf8').digest());
 }
 
-const scratchHeader = new Uint8Array(HEADER_SIZE);
-
 /**
- * HMAC over `msg[0..end)` with the header's length field replaced by `lengthField`
- * (RFC 8489 14.5, 14.6: the length counts up to the end of the integrity attribute being
- * computed, even when later attributes follow). `msg` is not modified.
+ * HMAC over `msg[0..end)` with the header's length field reading `lengthField` (RFC 8489
+ * 14.5, 14.6: the length counts up to the end of the integrity attribute being computed,
+ * even when later attributes follow). The length bytes are patched in place for the one
+ * native call and restored before returning, so `msg` is unchanged afterwards.
  */
 export function messageMac(
   hash: 'sha1' | 'sha256',
@@ -61,10 +60,16 @@ export function messageMac(
   end: number,
   lengthField: number,
 ): Uint8Array {
-  scratchHeader.set(msg.subarray(0, HEADER_SIZE));
-  scratchHeader[2] = lengthField >>> 8;
-  scratchHeader[3] = lengthField & 0xff;
-  return createHmac(hash, key).update(scratchHeader).update(msg.subarray(HEADER_SIZE, end)).digest();
+  const hi = msg[2]!;
+  const lo = msg[3]!;
+  msg[2] = lengthField >>> 8;
+  msg[3] = lengthField & 0xff;
+  try {
+    return createHmac(hash, key).update(msg.subarray(0, end)).digest();
+  } finally {
+    msg[2] = hi;
+    msg[3] = lo;
+  }
 }
 
 /** RFC 8489 14.7: CRC-32 of the message up to the FINGERPRINT attribute, XOR 0x5354554e. */
