@@ -15,10 +15,10 @@ export const TOKEN = /^[!#$%&'*+\-.0-9A-Z^_`a-z{|}~]+$/;
 /** RFC 5234 B.1: VCHAR = %x21-7E (visible ASCII). `*VCHAR` allows the empty string. */
 export const VCHARS = /^[\x21-\x7e]*$/;
 
-/** RFC 8866 9: 1*DIGIT, with a length cap so that `Number` stays exact. */
-const DIGITS = /^[0-9]+$/;
+/** RFC 8866 9: 1*DIGIT. */
+export const DIGITS = /^[0-9]+$/;
 
-/** A decimal of 1..maxDigits digits in [min, max], or undefined. */
+/** A decimal of 1..maxDigits digits (capped so that `Number` stays exact) in [min, max], or undefined. */
 export function parseDecimal(text: string, maxDigits: number, min: number, max: number): number | undefined {
   if (text.length === 0 || text.length > maxDigits || !DIGITS.test(text)) return undefined;
   const n = Number(text);
@@ -36,11 +36,11 @@ const IP6_CHARS = /^[0-9A-Fa-f:.]+$/;
 /** RFC 8866 9 FQDN: 4*(alpha-numeric / "-" / "."), loosened to any length >= 1 and "_" (seen in the wild). */
 const HOST = /^[A-Za-z0-9_.-]+$/;
 
-export function isIp4(text: string): boolean {
+function isIp4(text: string): boolean {
   return IP4.test(text);
 }
 
-export function isIp6(text: string): boolean {
+function isIp6(text: string): boolean {
   if (!IP6_CHARS.test(text) || !text.includes(':')) return false;
   const halves = text.split('::');
   if (halves.length > 2) return false;

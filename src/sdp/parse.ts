@@ -7,7 +7,7 @@ import { ok, err } from '../core/index.js';
 import type { DecodeReason, Result } from '../core/index.js';
 import { MAX_MEDIA_SECTIONS, MAX_SDP_LENGTH, MAX_SDP_LINES } from './constants.js';
 import { sdpError } from './errors.js';
-import { TOKEN, parseDecimal, parsePort } from './grammar.js';
+import { DIGITS, TOKEN, parseDecimal, parsePort } from './grammar.js';
 import type {
   Attribute,
   Bandwidth,
@@ -31,8 +31,6 @@ const MEDIA_SINGLE = 'ik';
 
 /** RFC 8866 9: byte-string excludes NUL, CR and LF (LF already split off). */
 const BAD_VALUE_CHARS = /[\0\r]/;
-/** RFC 8866 9: sess-id and sess-version are 1*DIGIT (kept as text). */
-const DIGITS = /^[0-9]+$/;
 /** Times and bandwidths are numbers; 15 digits always fit in a double exactly. */
 const MAX_SAFE_DIGITS = 15;
 
@@ -50,6 +48,7 @@ function fail(reason: DecodeReason, message: string): LineError {
 function parseOrigin(v: string): Origin | LineError {
   const f = v.split(' ');
   if (f.length !== 6 || f.some((x) => x.length === 0)) return fail('invalid', 'o= needs 6 fields');
+  // RFC 8866 9: sess-id and sess-version are 1*DIGIT, kept as text (64-bit values).
   if (!DIGITS.test(f[1]!) || !DIGITS.test(f[2]!)) return fail('invalid', 'o= sess-id and sess-version must be digits');
   return { username: f[0]!, sessionId: f[1]!, sessionVersion: f[2]!, netType: f[3]!, addrType: f[4]!, address: f[5]! };
 }
