@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { toHex } from '../core/index.js';
-import { formatIpv6, parseIp } from './ip.js';
+import { formatIpv4, formatIpv6, parseIp } from './ip.js';
 
 function roundTrip(text: string): string {
   const b = parseIp(text);
   assert.ok(b, text);
-  return b.length === 4 ? Array.from(b).join('.') : formatIpv6(b);
+  return b.length === 4 ? formatIpv4(b) : formatIpv6(b);
 }
 
 test('IPv6 canonical text (RFC 5952 4)', () => {

@@ -93,6 +93,10 @@ export function parseIp(text: string): Uint8Array | undefined {
   return parseIpv4Into(text, out, 0) ? out : undefined;
 }
 
+export function formatIpv4(b: Uint8Array): string {
+  return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
+}
+
 /** RFC 5952 4: the canonical text of a 16-byte IPv6 address. */
 export function formatIpv6(b: Uint8Array): string {
   const groups = new Array<number>(8);
