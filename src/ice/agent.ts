@@ -408,7 +408,8 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
       if (cfg.server.family !== host.base.family) continue;
       const existing = this.relays.find((r) => sameAddress(r.server, cfg.server));
       if (existing) {
-        if (existing.local) {
+        // After a restart the allocation is kept and its candidate signalled again.
+        if (existing.local && existing.host === host) {
           this.emit({ type: 'local-candidate', candidate: existing.local.candidate });
           this.pairLocal(existing.local);
         }
@@ -451,7 +452,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
     const data = d.data;
     const isStun = data.length > 0 && data[0]! < 4;
     const sel = this.selected;
-    if (!isStun && sel && sameAddress(d.from, sel.remote.address) && sameAddress(d.to, sel.local.base)) {
+    if (!isStun && sel && sel.local.relay < 0 && sameAddress(d.from, sel.remote.address) && sameAddress(d.to, sel.local.base)) {
       this.packetsReceived++;
       this.bytesReceived += data.length;
       this.emit({ type: 'data', data, from: d.from });
@@ -558,24 +559,10 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
       return;
     }
 
-    // RFC 8445 7.3.1.1: role conflict.
-    const theirControlling = m.attrs.iceControlling;
-    const theirControlled = m.attrs.iceControlled;
-    if (this.roleValue === 'controlling' && theirControlling !== undefined) {
-      if (this.tieBreaker >= theirControlling) {
-        this.counters.inc('role-conflict');
-        this.reply(local, from, encodeCheckError(id, StunErrorCode.RoleConflict, list.localKey));
-        return;
-      }
-      this.switchRole('controlled');
-    } else if (this.roleValue === 'controlled' && theirControlled !== undefined) {
-      if (this.tieBreaker >= theirControlled) {
-        this.switchRole('controlling');
-      } else {
-        this.counters.inc('role-conflict');
-        this.reply(local, from, encodeCheckError(id, StunErrorCode.RoleConflict, list.localKey));
-        return;
-      }
+    if (!this.lite && this.roleConflict(m)) {
+      this.counters.inc('role-conflict');
+      this.reply(local, from, encodeCheckError(id, StunErrorCode.RoleConflict, list.localKey));
+      return;
     }
 
     // RFC 8445 7.3.1.2: success response; the mapped address is the source we saw.
@@ -623,6 +610,25 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
       if (pair.state === 'succeeded') this.nominate(pair);
       else pair.nominateOnSuccess = true;
     }
+  }
+
+  /**
+   * RFC 8445 7.3.1.1: resolves a role conflict in an incoming check. Returns true when the
+   * check must be refused with 487 (we keep our role); otherwise we may have switched. A lite
+   * agent never takes control (6.1.1), so it leaves conflicts to the full peer.
+   */
+  private roleConflict(m: DecodedStun): boolean {
+    const theirs = this.roleValue === 'controlling' ? m.attrs.iceControlling : m.attrs.iceControlled;
+    if (theirs === undefined) return false;
+    const weWin = this.tieBreaker >= theirs;
+    if (this.roleValue === 'controlling') {
+      if (weWin) return true;
+      this.switchRole('controlled');
+      return false;
+    }
+    if (!weWin) return true;
+    this.switchRole('controlling');
+    return false;
   }
 
   /** RFC 8445 7.2.5: a response to one of our requests. */
@@ -1100,7 +1106,8 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
     }
     if (this.checkListFailed()) return 'failed';
     if (list.remote && list.pairs.length > 0) return 'checking';
-    return this.stateValue === 'failed' && !list.remote ? 'failed' : 'new';
+    // After a restart from 'failed', the state stays there until the new checks begin.
+    return this.stateValue === 'failed' ? 'failed' : 'new';
   }
 
   /** RFC 8445 6.1.4.2 / 7.2.5.4: every pair failed and no more candidates will come. */

@@ -185,3 +185,48 @@ test('close stops everything', () => {
   send(net, a, 'x');
   assert.equal(a.agent.counters.get('closed-drop'), 1);
 });
+
+test('after consent is lost, an ICE restart connects again', () => {
+  const { net, a, b, link } = lan(13, { role: 'controlling' }, { role: 'controlled' });
+  start(net, a, b);
+  assert.ok(net.runUntil(() => connected(a) && connected(b), { timeout: 5000 }));
+  link.cut();
+  assert.ok(net.runUntil(() => a.agent.connectionState === 'failed' && b.agent.connectionState === 'failed', { timeout: 40_000 }));
+  link.restore();
+  net.inject(a.agent, { type: 'restart' });
+  net.inject(b.agent, { type: 'set-remote-credentials', ...a.agent.localCredentials });
+  net.inject(a.agent, { type: 'set-remote-credentials', ...b.agent.localCredentials });
+  assert.ok(net.runUntil(() => connected(a) && connected(b), { timeout: 5000 }));
+  assert.deepEqual(states(a).slice(-4), ['failed', 'checking', 'connected', 'completed']);
+  send(net, a, 'again');
+  net.run({ for: 100 });
+  assert.deepEqual(b.received, ['again']);
+});
+
+test('dual-stack hosts with two interfaces prefer IPv6 and pair only within a family', () => {
+  const net = new Network({ seed: 14 });
+  const ha = net.addHost('a', ['2001:db8::a', '192.168.1.10']);
+  const hb = net.addHost('b', ['2001:db8::b', '192.168.1.20']);
+  net.link(ha, hb, { delay: 5 });
+  const a = addPeer(net, 'a', ha, { role: 'controlling' });
+  const b = addPeer(net, 'b', hb, { role: 'controlled' });
+  start(net, a, b);
+  assert.ok(net.runUntil(() => connected(a) && connected(b), { timeout: 5000 }));
+  net.run({ for: 2000 });
+  const pairs = a.agent.stats().pairs;
+  assert.equal(pairs.length, 2);
+  for (const p of pairs) assert.equal(p.local.address.includes(':'), p.remote.address.includes(':'));
+  assert.equal(a.agent.selectedPair!.remote.address, '2001:db8::b');
+  const locals = a.agent.stats().localCandidates;
+  assert.equal(new Set(locals.map((c) => c.priority)).size, 2, 'distinct local preferences');
+});
+
+test('same seed, same run: the trace replays bit for bit', () => {
+  const run = (): string => {
+    const { net, a, b } = lan(15, { role: 'controlling' }, { role: 'controlled' }, { delay: 7, jitter: 3, loss: 0.1 });
+    start(net, a, b);
+    net.run({ for: 20_000 });
+    return net.traceHash();
+  };
+  assert.equal(run(), run());
+});
