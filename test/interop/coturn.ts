@@ -80,7 +80,9 @@ async function waitForStun(port: number, deadlineMs: number, child: ChildProcess
 }
 
 /** Starts coturn with long-term credentials, loopback peers allowed, UDP only. */
-export async function startCoturn(opts: { username?: string; password?: string; realm?: string } = {}): Promise<Coturn> {
+export async function startCoturn(
+  opts: { username?: string; password?: string; realm?: string; extraConfig?: readonly string[] } = {},
+): Promise<Coturn> {
   const username = opts.username ?? 'sansrtc';
   const password = opts.password ?? 'interop-secret';
   const realm = opts.realm ?? 'sansrtc.test';
@@ -106,6 +108,7 @@ export async function startCoturn(opts: { username?: string; password?: string; 
     'simple-log',
     `pidfile=${join(dir, 'turnserver.pid')}`,
     `userdb=${join(dir, 'turndb')}`,
+    ...(opts.extraConfig ?? []),
     '',
   ].join('\n');
   const configPath = join(dir, 'turnserver.conf');

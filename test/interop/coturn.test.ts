@@ -1,0 +1,204 @@
+// TURN interop: sansrtc TurnClients against a real coturn (Debian `coturn` package) started
+// on 127.0.0.1 with a generated config and stopped by its PID.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createSocket } from 'node:dgram';
+import type { Socket } from 'node:dgram';
+import { cryptoRandom, monotonicClock, sameAddress, transportAddress } from '../../src/core/index.js';
+import type { TransportAddress } from '../../src/core/index.js';
+import { TurnClient } from '../../src/turn/index.js';
+import type { TurnClientEvent, TurnClientInput, TurnClientOptions } from '../../src/turn/index.js';
+import { haveCoturn, startCoturn } from './coturn.js';
+import type { Coturn } from './coturn.js';
+
+const WAIT_MS = 10_000;
+
+/** A minimal Node driver for one TurnClient: one UDP socket, one timer, the drain rule. */
+class Driven {
+  readonly events: TurnClientEvent[] = [];
+  /** First byte of every datagram sent and received (ChannelData is 0x40-0x4f). */
+  readonly sentKinds: number[] = [];
+  readonly receivedKinds: number[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private waiters: (() => void)[] = [];
+
+  private constructor(
+    readonly client: TurnClient,
+    private readonly socket: Socket,
+  ) {
+    socket.on('message', (msg, rinfo) => {
+      this.receivedKinds.push(msg[0]!);
+      const data = new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength);
+      this.input({
+        type: 'datagram',
+        data,
+        from: transportAddress(rinfo.address, rinfo.port),
+        to: client.local,
+      });
+    });
+  }
+
+  static async open(server: TransportAddress, opts: Omit<TurnClientOptions, 'server' | 'local' | 'rng'>): Promise<Driven> {
+    const socket = createSocket('udp4');
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(0, '127.0.0.1', () => resolve());
+    });
+    const local = transportAddress('127.0.0.1', socket.address().port);
+    return new Driven(new TurnClient({ ...opts, server, local, rng: cryptoRandom }), socket);
+  }
+
+  input(input: TurnClientInput): void {
+    this.client.handleInput(monotonicClock.now(), input);
+    this.drain();
+  }
+
+  private drain(): void {
+    for (let o = this.client.pollOutput(); o; o = this.client.pollOutput()) {
+      if (o.type === 'transmit') {
+        this.sentKinds.push(o.data[0]!);
+        this.socket.send(o.data, o.to!.port, o.to!.address);
+      } else {
+        this.events.push(o);
+      }
+    }
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+    clearTimeout(this.timer);
+    const deadline = this.client.pollTimeout();
+    if (deadline !== undefined) {
+      this.timer = setTimeout(
+        () => {
+          this.client.handleTimeout(monotonicClock.now());
+          this.drain();
+        },
+        Math.max(0, deadline - monotonicClock.now()),
+      );
+    }
+  }
+
+  /** Resolves with the first event (from the start) matching `pred`. */
+  waitFor<E extends TurnClientEvent>(pred: (e: TurnClientEvent) => e is E, what: string): Promise<E> {
+    return new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        const found = this.events.find(pred);
+        if (found) {
+          clearTimeout(t);
+          resolve(found);
+          return true;
+        }
+        const failed = this.events.find((e) => e.type === 'failed');
+        if (failed && failed.type === 'failed') {
+          clearTimeout(t);
+          reject(failed.error);
+          return true;
+        }
+        return false;
+      };
+      const t = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), WAIT_MS);
+      const loop = (): void => {
+        if (!check()) this.waiters.push(loop);
+      };
+      loop();
+    });
+  }
+
+  /** Waits until the client received `n` data events. */
+  async received(n: number): Promise<string[]> {
+    const texts = (): string[] =>
+      this.events.flatMap((e) => (e.type === 'data' ? [new TextDecoder().decode(e.data)] : []));
+    await this.waitFor((_e): _e is TurnClientEvent => texts().length >= n, `${n} messages`);
+    return texts();
+  }
+
+  close(): Promise<void> {
+    clearTimeout(this.timer);
+    return new Promise((resolve) => this.socket.close(() => resolve()));
+  }
+}
+
+const isAllocated = (e: TurnClientEvent): e is Extract<TurnClientEvent, { type: 'allocated' }> => e.type === 'allocated';
+const isClosed = (e: TurnClientEvent): e is Extract<TurnClientEvent, { type: 'closed' }> => e.type === 'closed';
+
+let coturn: Coturn | undefined;
+const opened: Driven[] = [];
+
+before(async () => {
+  assert.ok(haveCoturn(), 'turnserver not found: install the Debian coturn package (see .ci/run)');
+  coturn = await startCoturn({ extraConfig: ['stale-nonce=1'] });
+});
+
+after(async () => {
+  if (process.env.COTURN_LOG) console.log(coturn?.log());
+  await Promise.all(opened.map((d) => d.close()));
+  await coturn?.stop();
+});
+
+async function client(): Promise<Driven> {
+  const c = coturn!;
+  const d = await Driven.open(transportAddress(c.host, c.port), { username: c.username, password: c.password });
+  opened.push(d);
+  return d;
+}
+
+test('two TurnClients allocate on coturn and exchange data both ways over ChannelData', async () => {
+  const a = await client();
+  const b = await client();
+  a.input({ type: 'allocate' });
+  b.input({ type: 'allocate' });
+  const [ea, eb] = await Promise.all([a.waitFor(isAllocated, 'a allocated'), b.waitFor(isAllocated, 'b allocated')]);
+  assert.equal(ea.relayed.address, '127.0.0.1');
+  assert.ok(sameAddress(ea.mapped, a.client.local));
+  assert.ok(ea.lifetime > 0);
+  assert.notEqual(ea.relayed.port, eb.relayed.port);
+
+  a.input({ type: 'permit', peer: eb.relayed });
+  b.input({ type: 'permit', peer: ea.relayed });
+  a.input({ type: 'send', peer: eb.relayed, data: new TextEncoder().encode('a->b 0') });
+  assert.deepEqual(await b.received(1), ['a->b 0']);
+  b.input({ type: 'send', peer: ea.relayed, data: new TextEncoder().encode('b->a 0') });
+  assert.deepEqual(await a.received(1), ['b->a 0']);
+
+  // Both channels are bound by now (the ChannelBind went out with the first send and data
+  // already flowed back): what follows is ChannelData both ways.
+  const sentBefore = [a.sentKinds.length, b.sentKinds.length];
+  const receivedBefore = [a.receivedKinds.length, b.receivedKinds.length];
+  for (let i = 1; i <= 5; i++) {
+    a.input({ type: 'send', peer: eb.relayed, data: new TextEncoder().encode(`a->b ${i}`) });
+    b.input({ type: 'send', peer: ea.relayed, data: new TextEncoder().encode(`b->a ${i}`) });
+  }
+  const fromA = await b.received(6);
+  const fromB = await a.received(6);
+  assert.deepEqual([...fromA].sort(), ['a->b 0', 'a->b 1', 'a->b 2', 'a->b 3', 'a->b 4', 'a->b 5']);
+  assert.deepEqual([...fromB].sort(), ['b->a 0', 'b->a 1', 'b->a 2', 'b->a 3', 'b->a 4', 'b->a 5']);
+  const isChannelData = (k: number): boolean => k >= 0x40 && k <= 0x4f;
+  assert.ok(a.sentKinds.slice(sentBefore[0]).every(isChannelData), 'a sent ChannelData');
+  assert.ok(b.sentKinds.slice(sentBefore[1]).every(isChannelData), 'b sent ChannelData');
+  assert.ok(a.receivedKinds.slice(receivedBefore[0]).every(isChannelData), 'a received ChannelData');
+  assert.ok(b.receivedKinds.slice(receivedBefore[1]).every(isChannelData), 'b received ChannelData');
+
+  a.input({ type: 'close' });
+  b.input({ type: 'close' });
+  await Promise.all([a.waitFor(isClosed, 'a closed'), b.waitFor(isClosed, 'b closed')]);
+  // The Refresh with lifetime 0 was answered (not timed out): coturn deleted both.
+  assert.equal(a.client.counters.get('send-dropped'), 0);
+});
+
+test('a stale nonce from coturn (438) is retried with the new one', async () => {
+  const a = await client();
+  a.input({ type: 'allocate' });
+  const ea = await a.waitFor(isAllocated, 'allocated');
+  // coturn runs with stale-nonce=1; its clock has 1 s resolution, so 3 s is surely stale.
+  await new Promise((r) => setTimeout(r, 3000));
+  const b = await client();
+  b.input({ type: 'allocate' });
+  const eb = await b.waitFor(isAllocated, 'b allocated');
+  b.input({ type: 'permit', peer: ea.relayed });
+  a.input({ type: 'send', peer: eb.relayed, data: new TextEncoder().encode('after 438') });
+  assert.deepEqual(await b.received(1), ['after 438']);
+  assert.ok(a.client.counters.get('stale-nonce') >= 1, 'coturn sent 438 and the client retried');
+  a.input({ type: 'close' });
+  b.input({ type: 'close' });
+  await Promise.all([a.waitFor(isClosed, 'a closed'), b.waitFor(isClosed, 'b closed')]);
+});
