@@ -145,6 +145,25 @@ test('the schedule follows RTO * (2^i - 1) and Rm for any timing', () => {
   );
 });
 
+test('maxRto caps the doubling interval', () => {
+  const engine = new StunTransactions({ rto: 100, rc: 6, rm: 3, maxRto: 300 });
+  const { data } = request(new SeededRandom(11));
+  engine.handleInput(0, start(data));
+  drain(engine);
+  const seen = runToEnd(engine).map(([t, o]) => [t, o.type]);
+  // intervals 100, 200, 300, 300, 300; then Rm * RTO = 300 (of the initial RTO)
+  assert.deepEqual(seen, [
+    [100, 'transmit'],
+    [300, 'transmit'],
+    [600, 'transmit'],
+    [900, 'transmit'],
+    [1200, 'transmit'],
+    [1500, 'transaction-timeout'],
+  ]);
+  engine.handleInput(0, start(request(new SeededRandom(12)).data, { maxRto: 50 }));
+  assert.equal(drain(engine)[0]!.type, 'transaction-refused');
+});
+
 test('a late timer retransmits once and measures the next interval from now', () => {
   const engine = new StunTransactions();
   const { data } = request(new SeededRandom(4));

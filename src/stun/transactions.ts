@@ -37,6 +37,11 @@ export interface StunTransactionsOptions {
   rc?: number;
   /** Final wait, in multiples of the initial RTO (default 16). */
   rm?: number;
+  /**
+   * Cap on the doubled retransmission interval (default none, as RFC 8489 6.2.1). ICE
+   * stacks commonly cap it so that checks keep probing during a long transaction.
+   */
+  maxRto?: Millis;
   /** Most transactions open at once (default 1024); more are refused. */
   maxTransactions?: number;
 }
@@ -52,6 +57,7 @@ export interface StartTransaction {
   readonly rto?: Millis;
   readonly rc?: number;
   readonly rm?: number;
+  readonly maxRto?: Millis;
   /**
    * The key the response must be signed with (RFC 8489 9.1.4, 9.2.5). When set, a response
    * whose MESSAGE-INTEGRITY(-SHA256) does not verify, or a success response without one, is
@@ -122,14 +128,17 @@ interface OpenTransaction {
   readonly rto: Millis;
   readonly rc: number;
   readonly rm: number;
+  readonly maxRto: Millis;
   readonly key: Uint8Array | undefined;
   sends: number;
   interval: Millis;
   deadline: Millis;
 }
 
-function validTiming(rto: number, rc: number, rm: number): boolean {
-  return rto > 0 && Number.isFinite(rto) && Number.isInteger(rc) && rc >= 1 && rm > 0 && Number.isFinite(rm);
+function validTiming(rto: number, rc: number, rm: number, maxRto: number): boolean {
+  return (
+    rto > 0 && Number.isFinite(rto) && Number.isInteger(rc) && rc >= 1 && rm > 0 && Number.isFinite(rm) && maxRto >= rto
+  );
 }
 
 export class StunTransactions implements Engine<StunTransactionsInput, Transmit | StunTransactionEvent> {
@@ -137,6 +146,7 @@ export class StunTransactions implements Engine<StunTransactionsInput, Transmit 
   private readonly rto: Millis;
   private readonly rc: number;
   private readonly rm: number;
+  private readonly maxRto: Millis;
   private readonly maxTransactions: number;
   private readonly open = new Map<string, OpenTransaction>();
   private readonly out = new OutputQueue<Transmit | StunTransactionEvent>();
@@ -148,9 +158,10 @@ export class StunTransactions implements Engine<StunTransactionsInput, Transmit 
     this.rto = options.rto ?? DEFAULT_RTO;
     this.rc = options.rc ?? DEFAULT_RC;
     this.rm = options.rm ?? DEFAULT_RM;
+    this.maxRto = options.maxRto ?? Infinity;
     this.maxTransactions = options.maxTransactions ?? DEFAULT_MAX_TRANSACTIONS;
-    if (!validTiming(this.rto, this.rc, this.rm) || !(this.maxTransactions >= 1)) {
-      throw new RangeError('StunTransactions: rto, rm > 0, rc and maxTransactions >= 1 required');
+    if (!validTiming(this.rto, this.rc, this.rm, this.maxRto) || !(this.maxTransactions >= 1)) {
+      throw new RangeError('StunTransactions: rto, rm > 0, maxRto >= rto, rc and maxTransactions >= 1 required');
     }
   }
 
@@ -201,7 +212,12 @@ export class StunTransactions implements Engine<StunTransactionsInput, Transmit 
       this.out.push(tx.transmit);
       this.counters.inc('retransmit');
       tx.sends++;
-      tx.deadline = now + (tx.sends < tx.rc ? (tx.interval *= 2) : tx.rm * tx.rto);
+      if (tx.sends < tx.rc) {
+        tx.interval = Math.min(tx.interval * 2, tx.maxRto);
+        tx.deadline = now + tx.interval;
+      } else {
+        tx.deadline = now + tx.rm * tx.rto;
+      }
     }
     this.dirty = true;
   }
@@ -232,8 +248,9 @@ export class StunTransactions implements Engine<StunTransactionsInput, Transmit 
     const rto = cmd.rto ?? this.rto;
     const rc = cmd.rc ?? this.rc;
     const rm = cmd.rm ?? this.rm;
+    const maxRto = cmd.maxRto ?? this.maxRto;
     const type = data.length >= 2 ? (data[0]! << 8) | data[1]! : 0;
-    if (!isStunMessage(data) || classOf(type) !== StunClass.Request || !validTiming(rto, rc, rm)) {
+    if (!isStunMessage(data) || classOf(type) !== StunClass.Request || !validTiming(rto, rc, rm, maxRto)) {
       this.refuse(id, 'invalid');
       return;
     }
@@ -253,6 +270,7 @@ export class StunTransactions implements Engine<StunTransactionsInput, Transmit 
       rto,
       rc,
       rm,
+      maxRto,
       key: cmd.integrityKey,
       sends: 1,
       interval: rto,
