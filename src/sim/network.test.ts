@@ -449,3 +449,16 @@ test('IPv6 addresses match whatever their spelling', () => {
   assert.deepEqual(e!.event.from, transportAddress('2001:db8::1', 1));
   assert.deepEqual(e!.event.to, transportAddress('2001:db8::2', 2));
 });
+
+test('runUntilEvent stops at the first matching event from now on', () => {
+  const { net, probe } = pair();
+  net.inject(probe, { type: 'stream', count: 10, interval: 100, size: 4, to: ECHO });
+  const third = net.runUntilEvent(probe, (e) => e.seq === 2);
+  assert.deepEqual(third && [third.time, third.event.seq, net.now], [300, 2, 300]);
+  // seq 0..2 were before: only later events count.
+  assert.equal(net.runUntilEvent(probe, (e) => e.seq === 1, { timeout: 5000 }), undefined);
+  assert.equal(net.now, 5300);
+  const events = net.events(probe);
+  assert.equal(events, net.events(probe), 'the snapshot is reused while nothing changes');
+  assert.equal(events.length, 10);
+});

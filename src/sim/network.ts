@@ -124,6 +124,10 @@ class EngineRecord {
   readonly engine: AnyEngine;
   readonly sockets: Socket[] = [];
   readonly events: BoundedQueue<RecordedEvent<EventOut>>;
+  /** Events ever recorded (kept or discarded). */
+  eventCount = 0;
+  /** The array events() last returned, while no event has been added since. */
+  snapshot: RecordedEvent<EventOut>[] | undefined;
   readonly counters = new Counters<EngineCounter>();
   onEvent: ((event: EventOut, time: Millis) => void) | undefined;
   attached = true;
@@ -214,6 +218,8 @@ export class Network {
   private readonly records = new Map<object, EngineRecord>();
   private readonly linkList: Link[] = [];
   private nextPacketId = 1;
+  /** Events the last run/runUntil processed. */
+  private steps = 0;
   /** Timer entries in the heap that no longer count. */
   private staleTimers = 0;
 
@@ -396,10 +402,15 @@ export class Network {
     this.drainEngine(rec);
   }
 
-  /** Non-transmit outputs of `engine` so far (the most recent `eventLimit`), with their times. */
+  /**
+   * Non-transmit outputs of `engine` so far (the most recent `eventLimit`), with their times.
+   * The array is shared until the next event arrives: do not modify it.
+   */
   events<Ev extends EventOut>(engine: Engine<never, Transmit | Ev>): RecordedEvent<Exclude<Ev, Transmit>>[] {
     const rec = this.records.get(engine);
-    return rec ? ([...rec.events] as RecordedEvent<Exclude<Ev, Transmit>>[]) : [];
+    if (rec === undefined) return [];
+    rec.snapshot ??= [...rec.events];
+    return rec.snapshot as RecordedEvent<Exclude<Ev, Transmit>>[];
   }
 
   /** Per-engine counters: discarded events, transmits the network refused, past deadlines. */
@@ -469,6 +480,8 @@ export class Network {
 
   private recordEvent(rec: EngineRecord, event: EventOut): void {
     const entry = { time: this.clock, event };
+    rec.eventCount++;
+    rec.snapshot = undefined;
     if (!rec.events.push(entry)) {
       rec.events.shift();
       rec.events.push(entry);
@@ -672,9 +685,9 @@ export class Network {
   run(options: RunOptions = {}): number {
     const deadline = options.until ?? (options.for !== undefined ? this.clock + options.for : Infinity);
     if (deadline < this.clock) throw new RangeError(`run until ${deadline}: now is already ${this.clock}`);
-    const steps = this.loop(deadline, undefined, options.maxSteps ?? this.maxSteps);
+    this.loop(deadline, undefined, options.maxSteps ?? this.maxSteps);
     if (deadline !== Infinity) this.clock = deadline;
-    return steps;
+    return this.steps;
   }
 
   /**
@@ -684,10 +697,38 @@ export class Network {
   runUntil(predicate: () => boolean, options: RunUntilOptions = {}): boolean {
     const deadline = this.clock + (options.timeout ?? DEFAULT_RUN_UNTIL_TIMEOUT);
     if (predicate()) return true;
-    this.loop(deadline, predicate, options.maxSteps ?? this.maxSteps);
-    if (predicate()) return true;
+    if (this.loop(deadline, predicate, options.maxSteps ?? this.maxSteps)) return true;
     this.clock = deadline;
     return predicate();
+  }
+
+  /**
+   * Runs until `engine` outputs an event `match` accepts (only events from now on count), for
+   * at most `timeout` virtual ms. Returns that event, or undefined on timeout.
+   */
+  runUntilEvent<Ev extends EventOut>(
+    engine: Engine<never, Transmit | Ev>,
+    match: (event: Exclude<Ev, Transmit>) => boolean,
+    options: RunUntilOptions = {},
+  ): RecordedEvent<Exclude<Ev, Transmit>> | undefined {
+    const rec = this.liveRecord(engine);
+    let seen = rec.eventCount;
+    let found: RecordedEvent<EventOut> | undefined;
+    const check = (): boolean => {
+      if (rec.eventCount === seen) return false;
+      const fresh = Math.min(rec.eventCount - seen, rec.events.length);
+      seen = rec.eventCount;
+      const all = this.events(engine) as RecordedEvent<EventOut>[];
+      for (let i = all.length - fresh; i < all.length; i++) {
+        if (match(all[i]!.event as Exclude<Ev, Transmit>)) {
+          found = all[i];
+          return true;
+        }
+      }
+      return false;
+    };
+    this.runUntil(check, options);
+    return found as RecordedEvent<Exclude<Ev, Transmit>> | undefined;
   }
 
   /** Events in the queue (packets in flight, timers, actions; superseded timers until compacted). */
@@ -700,11 +741,15 @@ export class Network {
     return this.heap.peekTime();
   }
 
-  private loop(deadline: Millis, predicate: (() => boolean) | undefined, maxSteps: number): number {
+  /** Processes events up to `deadline`; true when it stopped because `predicate` held. */
+  private loop(deadline: Millis, predicate: (() => boolean) | undefined, maxSteps: number): boolean {
     let steps = 0;
     for (;;) {
       const t = this.heap.peekTime();
-      if (t === undefined || t > deadline) return steps;
+      if (t === undefined || t > deadline) {
+        this.steps = steps;
+        return false;
+      }
       if (++steps > maxSteps) {
         throw new SansRtcError('sim-max-steps', `more than ${maxSteps} events before ${deadline} ms (now ${this.clock} ms)`);
       }
@@ -721,7 +766,10 @@ export class Network {
           item.fn();
           break;
       }
-      if (predicate !== undefined && predicate()) return steps;
+      if (predicate !== undefined && predicate()) {
+        this.steps = steps;
+        return true;
+      }
     }
   }
 
