@@ -171,17 +171,24 @@ export class Reassembly {
       }
     }
     for (let i = 0; i + 1 < streams.length; i += 2) {
-      const s = this.stream(streams[i]!);
+      const id = streams[i]!;
+      const s = this.stream(id);
       const skipped = streams[i + 1]!;
       if (ssnLt(skipped, s.nextSsn)) continue;
-      for (const ssn of s.held.keys()) {
-        if (!ssnLt(skipped, ssn)) {
-          this.bufferedBytes -= s.held.get(ssn)!.data?.length ?? 0;
-          s.held.delete(ssn);
+      // RFC 3758 3.6: messages held up to and including the skipped SSN are delivered in
+      // order (they arrived whole; only the abandoned ones between them are missing).
+      const stranded = [...s.held.keys()].filter((ssn) => !ssnLt(skipped, ssn));
+      stranded.sort((x, y) => ((x - s.nextSsn) & 0xffff) - ((y - s.nextSsn) & 0xffff));
+      for (const ssn of stranded) {
+        const m = s.held.get(ssn)!;
+        s.held.delete(ssn);
+        if (m.data) {
+          this.bufferedBytes -= m.data.length;
+          this.sink.push({ type: 'message', streamId: id, ppid: m.ppid, data: m.data });
         }
       }
       s.nextSsn = ssnNext(skipped);
-      this.deliverHeld(streams[i]!, s);
+      this.deliverHeld(id, s);
     }
   }
 

@@ -442,7 +442,12 @@ export class Sender {
 
     // RFC 9260 6.3.2 R2, R3: stop T3 when nothing is outstanding; restart it when the
     // cumulative ack advanced.
-    if (this.partialReliability) this.advanceAckPoint();
+    if (this.partialReliability) {
+      this.advanceAckPoint();
+      // RFC 3758 3.5 C3: while the peer's cumulative ack is behind the ack point, every SACK
+      // is answered with a FORWARD TSN (the previous one may have been lost).
+      if (this.forwardTsnOutstanding) this.forwardTsnPending = true;
+    }
     if (this.flightSize === 0 && this.retransmitCount === 0 && !this.forwardTsnOutstanding) this.t3 = undefined;
     else if (cumAdvanced) this.t3 = now + this.rto.rto;
     return bytesAcked > 0 || cumAdvanced;
