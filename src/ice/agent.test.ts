@@ -15,6 +15,8 @@ test('host-host on one LAN: checks, nomination, states and data', () => {
   net.run({ for: 500 });
   assert.deepEqual(states(a), ['checking', 'connected', 'completed']);
   assert.deepEqual(states(b), ['checking', 'connected', 'completed']);
+  const gathering = a.log.flatMap((e) => (e.event.type === 'gathering-state' ? [e.event.state] : []));
+  assert.deepEqual(gathering, ['gathering', 'complete']);
   assert.equal(a.agent.selectedPair?.remote.address, '192.168.1.20');
   assert.equal(b.agent.selectedPair?.remote.address, '192.168.1.10');
   send(net, a, 'hello');

@@ -198,3 +198,57 @@ test('the agent never throws on random well-formed STUN messages', () => {
     { numRuns: 200 },
   );
 });
+
+/** Answers every check the agent sent with a success signed with the peer's password. */
+function answerChecks(a: IceAgent, out: IceOutput[], now: number): void {
+  for (const t of transmits(out)) {
+    const r = decodeStun(t.data);
+    if (!r.ok || r.value.cls !== StunClass.Request) continue;
+    const resp = encodeStun(
+      { method: StunMethod.Binding, cls: StunClass.Success, transactionId: r.value.transactionId, attrs: { xorMappedAddress: t.from! } },
+      { integrityKey: shortTermKey(REMOTE.pwd), fingerprint: true },
+    );
+    a.handleInput(now, { type: 'datagram', data: resp, from: t.to!, to: t.from! });
+  }
+}
+
+function useCandidateCheck(priority: number, seed: number): Uint8Array {
+  return encodeCheck({
+    transactionId: newTransactionId(new SeededRandom(seed)),
+    username: 'myUfrag:peerUfrag',
+    priority,
+    controlling: true,
+    tieBreaker: 1n,
+    useCandidate: true,
+    key: shortTermKey('myPasswordMyPassword1234'),
+  });
+}
+
+test('controlled agent accepts aggressive nomination and moves to a better nominated pair', () => {
+  const a = agent();
+  // The peer nominates on its very first check (aggressive): we note it, check back, and
+  // select the pair once our own triggered check succeeds (RFC 8445 7.3.1.5).
+  a.handleInput(0, dgram(useCandidateCheck(100, 1)));
+  drain(a);
+  const selected = (): { remote: { port: number } } | undefined => a.selectedPair;
+  assert.equal(selected(), undefined);
+  let now = 0;
+  for (let i = 0; i < 5 && !selected(); i++) {
+    now = a.pollTimeout()!;
+    a.handleTimeout(now);
+    answerChecks(a, drain(a), now);
+  }
+  assert.equal(selected()?.remote.port, PEER.port);
+  // A second address of the peer, with a higher priority, nominated later, wins.
+  const better = transportAddress('10.0.0.2', 6001);
+  a.handleInput(now + 1, dgram(useCandidateCheck(2_000_000, 2), better));
+  const out = drain(a);
+  for (let i = 0; i < 5 && selected()?.remote.port !== 6001; i++) {
+    answerChecks(a, out, now + 2);
+    now = a.pollTimeout()!;
+    a.handleTimeout(now);
+    out.push(...drain(a));
+  }
+  assert.equal(selected()?.remote.port, 6001);
+  assert.equal(a.connectionState, 'connected');
+});

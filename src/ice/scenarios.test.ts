@@ -163,16 +163,23 @@ test('idle connection stays up for minutes (consent and keepalives)', () => {
 });
 
 test('ICE-lite agent against a full agent', () => {
-  const { net, a, b } = lan(11, { role: 'controlling' }, { role: 'controlling', lite: true });
+  const { net, a, b, link } = lan(11, { role: 'controlling' }, { role: 'controlling', lite: true });
   assert.equal(b.agent.role, 'controlled');
   start(net, a, b);
   assert.ok(net.runUntil(() => connected(a) && connected(b), { timeout: 5000 }));
   send(net, b, 'from-lite');
   net.run({ for: 100 });
   assert.deepEqual(a.received, ['from-lite']);
-  // The lite agent never sends a request of its own.
+  // a's consent checks keep the lite agent alive; it answers them and sends nothing else.
   net.run({ for: 60_000 });
   assert.ok(connected(b));
+  assert.equal(a.agent.counters.get('keepalive-received'), 0);
+  // With a -> b dead, b has nothing to answer: after 15 s of silence it sends Binding
+  // Indications (RFC 8445 11), and 30 s without checks it gives up (RFC 7675).
+  link.forward.update({ loss: 1 });
+  net.run({ for: 40_000 });
+  assert.ok(a.agent.counters.get('keepalive-received') >= 1);
+  assert.equal(b.agent.connectionState, 'failed');
 });
 
 test('close stops everything', () => {
