@@ -20,8 +20,10 @@ export function readAddress(msg: Uint8Array, at: number, len: number, xor: boole
   const ip = at + 4;
   if (family === AddressFamilyNumber.IPv4) {
     if (len !== 8) return err(new DecodeError('stun', 'invalid', 'IPv4 address length'));
-    // The first four mask bytes are the magic cookie (checked by the decoder).
-    const v = (((msg[ip]! << 24) | (msg[ip + 1]! << 16) | (msg[ip + 2]! << 8) | msg[ip + 3]!) ^ (xor ? MAGIC_COOKIE : 0)) >>> 0;
+    let v = (msg[ip]! << 24) | (msg[ip + 1]! << 16) | (msg[ip + 2]! << 8) | msg[ip + 3]!;
+    // The first four mask bytes are the magic cookie (the decoder checked them).
+    if (xor) v ^= MAGIC_COOKIE;
+    v >>>= 0;
     const address = `${v >>> 24}.${(v >>> 16) & 0xff}.${(v >>> 8) & 0xff}.${v & 0xff}`;
     return ok({ family: 'IPv4', address, port });
   }

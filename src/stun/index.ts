@@ -1,3 +1,8 @@
+/**
+ * STUN (RFC 8489): the message codec with every attribute ICE and TURN use, short- and
+ * long-term credentials, MESSAGE-INTEGRITY(-SHA256) and FINGERPRINT, the error-code table,
+ * and `StunTransactions`, the sans-IO client transaction engine (RFC 8489 6.2.1).
+ */
 export * from './constants.js';
 export * from './types.js';
 export { decodeStun } from './decode.js';
