@@ -114,7 +114,6 @@ export type TurnClientCounter =
 
 /** Permission state for one peer IP (RFC 8656 9). */
 interface Permission {
-  readonly key: string;
   /** A peer address with this IP (the port is ignored by the server). */
   readonly peer: TransportAddress;
   /** `waiting`: not asked yet (no allocation); `requested`: first request in flight. */
@@ -274,11 +273,12 @@ export class TurnClient implements Engine<TurnClientInput, TurnClientOutput> {
 
   private permit(now: Millis, peer: TransportAddress): void {
     const p = this.permissionFor(peer);
-    if (!p) return;
-    if (p.state === 'failed') {
-      // Asking again after a refusal retries once more.
-      p.state = 'waiting';
+    if (!p) {
+      this.counters.inc('peer-limit');
+      return;
     }
+    // Asking again after a refusal tries once more.
+    if (p.state === 'failed') p.state = 'waiting';
     if (p.state === 'waiting' && this._state === 'allocated') this.requestPermission(now, p);
   }
 
@@ -338,15 +338,13 @@ export class TurnClient implements Engine<TurnClientInput, TurnClientOutput> {
 
   // --- peers, permissions, channels ---------------------------------------------------
 
+  /** The permission for `peer`'s IP, made if there is room (undefined at the bound). */
   private permissionFor(peer: TransportAddress): Permission | undefined {
     const key = permissionKey(peer);
     let p = this.permissions.get(key);
     if (p) return p;
-    if (this.permissions.size >= MAX_PERMISSIONS) {
-      this.counters.inc('peer-limit');
-      return undefined;
-    }
-    p = { key, peer, state: 'waiting', inFlight: false, refreshAt: 0 };
+    if (this.permissions.size >= MAX_PERMISSIONS) return undefined;
+    p = { peer, state: 'waiting', inFlight: false, refreshAt: 0 };
     this.permissions.set(key, p);
     return p;
   }
@@ -355,6 +353,7 @@ export class TurnClient implements Engine<TurnClientInput, TurnClientOutput> {
     if (this.peers.size >= MAX_CHANNELS || this.nextChannel > MAX_CHANNEL) return undefined;
     const permission = this.permissionFor(address);
     if (!permission) return undefined;
+    // A new peer on a refused IP tries the permission once more.
     if (permission.state === 'failed') permission.state = 'waiting';
     const peer: Peer = {
       address,
