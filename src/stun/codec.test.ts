@@ -249,8 +249,12 @@ test('the first occurrence of a repeated attribute wins; XOR-PEER-ADDRESS accumu
   assert.equal(m.attrs.priority, 1);
   const peers = Array.from({ length: 3 }, (_, i) => ({ family: 'IPv4' as const, address: `10.0.0.${i}`, port: i }));
   assert.deepEqual(decoded(encodeStun(msg({ xorPeerAddress: peers }))).attrs.xorPeerAddress, peers);
-  const tooMany = Array.from({ length: 17 }, () => peers[0]!);
-  refused(encodeStun(msg({ xorPeerAddress: tooMany })), 'too-large');
+  const peer = encodeStun(msg({ xorPeerAddress: [peers[0]!] })).subarray(24);
+  refused(rawMessage(0x0001, Array.from({ length: 17 }, (): [number, Uint8Array] => [AttrType.XorPeerAddress, peer])), 'too-large');
+  assert.throws(() => encodeStun(msg({ xorPeerAddress: Array.from({ length: 17 }, () => peers[0]!) })), RangeError);
+  const unknown = Array.from({ length: 61 }, () => ({ type: 0x8fff, value: new Uint8Array(0) }));
+  assert.throws(() => encodeStun(msg({ unknown })), RangeError);
+  assert.equal(decoded(encodeStun(msg({ unknown: unknown.slice(1) }))).attrs.unknown?.length, 60);
 });
 
 test('malformed input gives typed errors, never throws', () => {

@@ -14,6 +14,8 @@ import {
   FINGERPRINT_SIZE,
   HEADER_SIZE,
   MAGIC_COOKIE,
+  MAX_ATTRIBUTES,
+  MAX_PEER_ADDRESSES,
   MAX_TEXT_SEND_BYTES,
   MAX_USERNAME_SEND_BYTES,
   MESSAGE_INTEGRITY_SHA256_SIZE,
@@ -105,11 +107,22 @@ function algorithmsAttr(type: number, list: readonly PasswordAlgorithm[]): void 
   }
 }
 
+/** Refuses messages our own decoder would refuse for their attribute count. */
+function checkCounts(a: StunMessage['attrs']): void {
+  const peers = a.xorPeerAddress?.length ?? 0;
+  if (peers > MAX_PEER_ADDRESSES) throw new RangeError(`stun: more than ${MAX_PEER_ADDRESSES} XOR-PEER-ADDRESS`);
+  // An upper bound: every key one attribute, plus the repeats, plus the three trailers.
+  if (Object.keys(a).length + peers + (a.unknown?.length ?? 0) + 3 > MAX_ATTRIBUTES) {
+    throw new RangeError(`stun: more than ${MAX_ATTRIBUTES} attributes`);
+  }
+}
+
 /** Encodes `msg`, adding integrity and FINGERPRINT as `opts` asks. Returns a fresh array. */
 export function encodeStun(msg: StunMessage, opts: EncodeOptions = {}): Uint8Array {
   const { method, cls, transactionId: tid, attrs: a } = msg;
   if (tid.length !== TRANSACTION_ID_SIZE) throw new RangeError('stun: transaction id must be 12 bytes');
   if (!(Number.isInteger(method) && method >= 0 && method <= 0xfff)) throw new RangeError(`stun: bad method ${method}`);
+  if (a.xorPeerAddress || a.unknown) checkCounts(a);
   mask[0] = MAGIC_COOKIE >>> 24;
   mask[1] = (MAGIC_COOKIE >>> 16) & 0xff;
   mask[2] = (MAGIC_COOKIE >>> 8) & 0xff;
