@@ -53,6 +53,7 @@ import {
   MAX_OUTPUTS,
   NOMINATION_TIMEOUT,
   PWD_LENGTH,
+  RELAY_ALLOCATE_TIMEOUT,
   UFRAG_LENGTH,
 } from './constants.js';
 import { encodeBindingRequest, encodeCheck, encodeCheckError, encodeCheckSuccess, encodeKeepalive } from './messages.js';
@@ -108,6 +109,8 @@ interface Relay {
   readonly host: LocalCandidate;
   readonly server: TransportAddress;
   state: 'allocating' | 'ready' | 'failed';
+  /** While allocating: when to give up (RELAY_ALLOCATE_TIMEOUT). */
+  readonly giveUpAt: Millis;
   /** The relayed candidate, once allocated. */
   local: LocalCandidate | undefined;
 }
@@ -257,6 +260,12 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
     if (this.nextCheckAt !== undefined && now >= this.nextCheckAt) this.paceCheck();
     this.txns.due(now, this.onRetransmit, this.onExpire);
     for (const r of this.relays) {
+      if (r.state === 'allocating' && now >= r.giveUpAt) {
+        r.client.handleInput(now, { type: 'close' });
+        this.pumpRelay(r);
+        this.relayFailed(r);
+        continue;
+      }
       const due = r.client.pollTimeout();
       if (due !== undefined && due <= now) {
         r.client.handleTimeout(now);
@@ -284,7 +293,10 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
       t = earliest(t, this.lastSentAt + this.keepaliveInterval);
       t = earliest(t, this.consentAt + this.consentTimeout);
     }
-    for (const r of this.relays) t = earliest(t, r.client.pollTimeout());
+    for (const r of this.relays) {
+      t = earliest(t, r.client.pollTimeout());
+      if (r.state === 'allocating') t = earliest(t, r.giveUpAt);
+    }
     t = earliest(t, this.nominationDeadline());
     t = earliest(t, this.failWithoutEocDeadline());
     return t;
@@ -379,6 +391,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
   }
 
   private relayFailed(r: Relay): void {
+    if (r.state === 'failed') return;
     this.counters.inc('relay-failed');
     r.state = 'failed';
     if (r.local) {
@@ -422,7 +435,15 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
         password: cfg.password,
         rng: this.rng,
       });
-      const relay: Relay = { index: this.relays.length, client, host, server: cfg.server, state: 'allocating', local: undefined };
+      const relay: Relay = {
+        index: this.relays.length,
+        client,
+        host,
+        server: cfg.server,
+        state: 'allocating',
+        giveUpAt: this.now + RELAY_ALLOCATE_TIMEOUT,
+        local: undefined,
+      };
       this.relays.push(relay);
       client.handleInput(this.now, { type: 'allocate' });
       this.pumpRelay(relay);

@@ -42,6 +42,14 @@ export const GATHER_RTO = 500;
 export const GATHER_MAX_TRANSMISSIONS = 4;
 
 /**
+ * A TURN allocation (RFC 8445 5.1.1.2) that has not succeeded after this long is abandoned
+ * so gathering can complete. Plain STUN retransmission would take 39.5 s to give up
+ * (RFC 8489 6.2.1); an allocation needs two round trips (401 challenge, then the
+ * authenticated request), so 10 s leaves room for several retransmissions on a slow path.
+ */
+export const RELAY_ALLOCATE_TIMEOUT = 10_000;
+
+/**
  * RFC 8445 6.1.2.5: the check list is bounded (the RFC suggests 100 pairs); lowest-priority
  * pairs are pruned beyond this.
  */

@@ -4,6 +4,7 @@ import { transportAddress } from '../core/index.js';
 import { Network } from '../sim/index.js';
 import type { NatType } from '../sim/index.js';
 import { TurnServer } from '../turn/index.js';
+import { RELAY_ALLOCATE_TIMEOUT } from './constants.js';
 import type { PeerOptions } from './harness.fixture.js';
 import { addPeer, addStunServer, connected, send, start } from './harness.fixture.js';
 import type { Peer } from './harness.fixture.js';
@@ -122,4 +123,21 @@ test("policy 'relay' signals only relay candidates and still connects between co
   const signalled = a.log.flatMap((e) => (e.event.type === 'local-candidate' ? [e.event.candidate.type] : []));
   assert.deepEqual(signalled, ['relay']);
   assert.equal(a.agent.selectedPair!.local.type, 'relay');
+});
+
+test('an unreachable TURN server fails its allocation and gathering still completes', () => {
+  const net = new Network({ seed: 9 });
+  const ha = net.addHost('a', ['192.0.2.50']);
+  const dead = net.addHost('dead', ['192.0.2.99']);
+  net.link(ha, dead, { delay: 5 });
+  const a = addPeer(net, 'a', ha, { turnServers: [{ server: transportAddress('192.0.2.99', 3478), ...TURN_USER }] });
+  net.inject(a.agent, { type: 'gather' });
+  assert.equal(a.agent.gatheringState, 'gathering');
+  assert.ok(net.runUntil(() => a.agent.gatheringState === 'complete', { timeout: 60_000 }));
+  assert.equal(net.now, RELAY_ALLOCATE_TIMEOUT);
+  assert.equal(a.agent.counters.get('relay-failed'), 1);
+  assert.deepEqual(a.agent.stats().localCandidates.map((c) => c.type), ['host']);
+  // Nothing is left running for the dead server.
+  net.run({ for: 60_000 });
+  assert.equal(a.agent.pollTimeout(), undefined);
 });

@@ -102,6 +102,7 @@ export class Transactions {
   }
 
   earliest(): number | undefined {
+    if (this.byKey.size === 0) return undefined;
     let d: number | undefined;
     for (const t of this.byKey.values()) if (d === undefined || t.deadline < d) d = t.deadline;
     return d;
