@@ -6,6 +6,9 @@ import { createSocket } from 'node:dgram';
 import type { Socket } from 'node:dgram';
 import { cryptoRandom, monotonicClock, sameAddress, transportAddress } from '../../src/core/index.js';
 import type { TransportAddress } from '../../src/core/index.js';
+import { IceAgent } from '../../src/ice/index.js';
+import type { IceEvent, IceInput } from '../../src/ice/index.js';
+import { EngineDriver, UdpSockets } from '../../src/node/index.js';
 import { TurnClient } from '../../src/turn/index.js';
 import type { TurnClientEvent, TurnClientInput, TurnClientOptions } from '../../src/turn/index.js';
 import { haveCoturn, startCoturn } from './coturn.js';
@@ -201,4 +204,87 @@ test('a stale nonce from coturn (438) is retried with the new one', async () => 
   a.input({ type: 'close' });
   b.input({ type: 'close' });
   await Promise.all([a.waitFor(isClosed, 'a closed'), b.waitFor(isClosed, 'b closed')]);
+});
+
+/** One ICE agent with policy 'relay' on a UDP socket bound to 127.0.0.1, driven by EngineDriver. */
+interface IcePeer {
+  readonly agent: IceAgent;
+  readonly driver: EngineDriver<IceInput, IceEvent>;
+  readonly events: IceEvent[];
+  readonly received: string[];
+  other?: IcePeer;
+}
+
+async function icePeer(role: 'controlling' | 'controlled'): Promise<IcePeer> {
+  const c = coturn!;
+  const agent = new IceAgent({
+    rng: cryptoRandom,
+    role,
+    policy: 'relay',
+    turnServers: [{ server: transportAddress(c.host, c.port), username: c.username, password: c.password }],
+  });
+  const sockets = await UdpSockets.bind({ addresses: ['127.0.0.1'] });
+  const peer: IcePeer = {
+    agent,
+    events: [],
+    received: [],
+    driver: new EngineDriver<IceInput, IceEvent>({
+      engine: agent,
+      transport: sockets,
+      onEvent: (e) => {
+        peer.events.push(e);
+        if (e.type === 'data') peer.received.push(new TextDecoder().decode(e.data));
+        // Signalling: trickle candidates straight to the other agent.
+        if (e.type === 'local-candidate') peer.other?.driver.input({ type: 'add-remote-candidate', candidate: e.candidate });
+        if (e.type === 'gathering-state' && e.state === 'complete') peer.other?.driver.input({ type: 'end-of-remote-candidates' });
+      },
+    }),
+  };
+  for (const address of sockets.localAddresses) peer.driver.input({ type: 'add-local-address', address });
+  return peer;
+}
+
+function until(what: string, check: () => boolean, ms = WAIT_MS): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const poll = (): void => {
+      if (check()) resolve();
+      else if (Date.now() - started > ms) reject(new Error(`timed out waiting for ${what}`));
+      else setTimeout(poll, 10);
+    };
+    poll();
+  });
+}
+
+test("two ICE agents with policy 'relay' connect through coturn and exchange data", async () => {
+  const a = await icePeer('controlling');
+  const b = await icePeer('controlled');
+  try {
+    a.other = b;
+    b.other = a;
+    a.driver.input({ type: 'set-remote-credentials', ...b.agent.localCredentials });
+    b.driver.input({ type: 'set-remote-credentials', ...a.agent.localCredentials });
+    a.driver.input({ type: 'gather' });
+    b.driver.input({ type: 'gather' });
+    const connected = (p: IcePeer): boolean =>
+      p.agent.connectionState === 'connected' || p.agent.connectionState === 'completed';
+    await until('both agents connected', () => connected(a) && connected(b));
+    for (const p of [a, b]) {
+      const signalled = p.events.flatMap((e) => (e.type === 'local-candidate' ? [e.candidate.type] : []));
+      assert.deepEqual(signalled, ['relay']);
+      assert.equal(p.agent.selectedPair!.local.type, 'relay');
+      assert.equal(p.agent.selectedPair!.remote.type, 'relay');
+    }
+    for (let i = 0; i < 5; i++) {
+      a.driver.input({ type: 'send', data: new TextEncoder().encode(`a${i}`) });
+      b.driver.input({ type: 'send', data: new TextEncoder().encode(`b${i}`) });
+    }
+    await until('data both ways', () => a.received.length >= 5 && b.received.length >= 5);
+    assert.deepEqual([...b.received].sort(), ['a0', 'a1', 'a2', 'a3', 'a4']);
+    assert.deepEqual([...a.received].sort(), ['b0', 'b1', 'b2', 'b3', 'b4']);
+    a.driver.input({ type: 'close' });
+    b.driver.input({ type: 'close' });
+  } finally {
+    await Promise.all([a.driver.close(), b.driver.close()]);
+  }
 });
