@@ -13,7 +13,6 @@ import {
   addressKey,
   earliest,
   logger,
-  randomFloat,
   randomString,
   sameAddress,
 } from '../core/index.js';
@@ -30,6 +29,7 @@ import {
 } from '../stun/index.js';
 import type { DecodedStun } from '../stun/index.js';
 import { TurnClient } from '../turn/index.js';
+import { Consent } from './consent.js';
 import { hostCandidate, peerReflexiveCandidate, relayCandidate, srflxCandidate, vetRemote } from './candidates.js';
 import { CheckList, pairKey } from './checklist.js';
 import type { CandidatePair, LocalCandidate, RemoteCandidate } from './checklist.js';
@@ -37,9 +37,6 @@ import {
   CHECK_MAX_RTO,
   CHECK_MAX_TRANSMISSIONS,
   CHECK_MIN_RTO,
-  CONSENT_INTERVAL,
-  CONSENT_JITTER,
-  CONSENT_RETRY_INTERVAL,
   CONSENT_MAX_RTO,
   CONSENT_RTO,
   CONSENT_TIMEOUT,
@@ -125,7 +122,6 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
   private readonly stunServers: readonly TransportAddress[];
   private readonly turnServers: readonly TurnServerConfig[];
   private readonly ta: number;
-  private readonly consentTimeout: number;
   private readonly keepaliveInterval: number;
 
   private now: Millis = 0;
@@ -157,13 +153,8 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
   private nextCheckAt: Millis | undefined;
   private lastCheckAt = -Infinity;
 
-  /** RFC 7675: time of the last consent granted on the selected pair. */
-  private consentAt = 0;
-  private nextConsentAt: Millis | undefined;
-  /** The latest consent check went unanswered: 'disconnected'. */
-  private consentUnanswered = false;
-  /** Consent expired: the selected pair is dropped and the state is 'failed'. */
-  private consentLost = false;
+  /** RFC 7675 consent on the selected pair. */
+  private readonly consent: Consent;
   private lastSentAt = 0;
 
   private packetsSent = 0;
@@ -184,7 +175,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
     this.stunServers = opts.stunServers ?? [];
     this.turnServers = opts.turnServers ?? [];
     this.ta = opts.ta ?? DEFAULT_TA;
-    this.consentTimeout = opts.consentTimeout ?? CONSENT_TIMEOUT;
+    this.consent = new Consent(this.rng, opts.consentTimeout ?? CONSENT_TIMEOUT);
     this.keepaliveInterval = Math.max(opts.keepaliveInterval ?? DEFAULT_KEEPALIVE_INTERVAL, 1);
     this.current = new CheckList({
       ufrag: opts.ufrag ?? randomString(this.rng, UFRAG_LENGTH),
@@ -274,7 +265,8 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
     }
     const sel = this.selected;
     if (sel) {
-      if (!this.lite && this.nextConsentAt !== undefined && now >= this.nextConsentAt) this.sendConsent(sel);
+      const due = this.consent.nextCheckAt;
+      if (!this.lite && due !== undefined && now >= due) this.sendConsent(sel);
       if (now >= this.lastSentAt + this.keepaliveInterval) this.sendKeepalive(sel);
     }
     this.update();
@@ -289,9 +281,9 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
     let t = earliest(this.nextCheckAt, this.txns.earliest());
     const sel = this.selected;
     if (sel) {
-      if (!this.lite) t = earliest(t, this.nextConsentAt);
+      if (!this.lite) t = earliest(t, this.consent.nextCheckAt);
       t = earliest(t, this.lastSentAt + this.keepaliveInterval);
-      t = earliest(t, this.consentAt + this.consentTimeout);
+      t = earliest(t, this.consent.expiresAt);
     }
     for (const r of this.relays) {
       t = earliest(t, r.client.pollTimeout());
@@ -459,7 +451,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
 
   /** RFC 8445 12: application data goes over the selected pair (or, before nomination, the best valid one). */
   private send(data: Uint8Array): void {
-    const pair = this.selected ?? (this.consentLost ? undefined : this.current.bestValid());
+    const pair = this.selected ?? (this.consent.lost ? undefined : this.current.bestValid());
     if (!pair) {
       this.counters.inc('send-no-pair');
       return;
@@ -591,7 +583,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
 
     const sel = this.selected;
     if (sel && sel.checkList === list && sel.local === local && sameAddress(from, sel.remote.address) && this.lite) {
-      this.consentGranted(); // a lite agent's liveness is the full peer's checks
+      this.consent.granted(this.now); // a lite agent's liveness is the full peer's checks
     }
     if (list !== this.current) return; // an old generation only answers (the peer's consent)
 
@@ -682,7 +674,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
       return;
     }
     if (t.kind === 'consent') {
-      if (m.cls === StunClass.Success && pair === this.selected) this.consentGranted();
+      if (m.cls === StunClass.Success && pair === this.selected) this.consent.granted(this.now);
       return;
     }
     if (m.cls === StunClass.Error) {
@@ -713,7 +705,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
       list.lastActivityAt = this.now;
     }
     list.firstValidAt ??= this.now;
-    if (pair === this.selected) this.consentGranted();
+    if (pair === this.selected) this.consent.granted(this.now);
     // RFC 8445 7.2.5.3.4 and 8.1.1: nomination completes when its check succeeds.
     if ((t.useCandidate && this.roleValue === 'controlling') || pair.nominateOnSuccess) this.nominate(pair);
   }
@@ -730,7 +722,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
       this.gatherDone();
     } else if (t.kind === 'consent') {
       // No response to this consent check since it was sent: disconnected (RFC 7675 5.1).
-      if (t.pair === this.selected && this.consentAt < t.firstSentAt) this.consentUnanswered = true;
+      if (t.pair === this.selected) this.consent.checkTimedOut(t.firstSentAt);
     } else if (t.useCandidate) {
       // The nomination check got no answer: the pair is not usable after all.
       t.pair!.state = 'failed';
@@ -835,11 +827,8 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
 
   private select(pair: CandidatePair): void {
     this.selected = pair;
-    this.consentAt = this.now;
-    this.consentUnanswered = false;
-    this.consentLost = false;
+    this.consent.start(this.now);
     this.lastSentAt = this.now;
-    this.nextConsentAt = this.now + this.consentInterval();
     if (this.previous && pair.checkList === this.current) {
       // RFC 8445 9: the restart is done; the old generation's pair stops being used.
       const old = this.previous;
@@ -861,14 +850,9 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
 
   // ---------------------------------------------------------------- consent (RFC 7675)
 
-  private consentInterval(): number {
-    if (this.consentUnanswered) return CONSENT_RETRY_INTERVAL;
-    return Math.round(CONSENT_INTERVAL * (1 - CONSENT_JITTER + 2 * CONSENT_JITTER * randomFloat(this.rng)));
-  }
-
   private sendConsent(pair: CandidatePair): void {
     const list = pair.checkList;
-    this.nextConsentAt = this.now + this.consentInterval();
+    this.consent.checkSent(this.now);
     if (!list.remote || !list.remoteKey) return;
     const controlling = this.roleValue === 'controlling';
     const transactionId = newTransactionId(this.rng);
@@ -898,11 +882,6 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
     );
     this.lastSentAt = this.now;
     this.transmit(pair.local, pair.remote.address, data);
-  }
-
-  private consentGranted(): void {
-    this.consentAt = this.now;
-    this.consentUnanswered = false;
   }
 
   /** RFC 8445 11: a Binding Indication when nothing else went out for Tr. */
@@ -1076,7 +1055,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
       pwd: randomString(this.rng, PWD_LENGTH),
     });
     this.nextCheckAt = undefined;
-    this.consentLost = false;
+    this.consent.reset();
     this.srflx.clear();
     if (this.gatherStarted) {
       this.gatheringValue = 'new';
@@ -1104,23 +1083,22 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
     this.maybeNominate();
     this.scheduleChecks();
     const sel = this.selected;
-    if (sel && this.now >= this.consentAt + this.consentTimeout) {
+    if (sel && this.consent.expire(this.now)) {
       // RFC 7675 5.1: consent expired; stop sending on the pair.
       this.counters.inc('consent-expired');
       log.debug('consent expired', addressKey(sel.remote.address));
       this.selected = undefined;
-      this.consentLost = true;
       this.txns.cancel((t) => t.kind === 'consent');
     }
     this.setState(this.computeState());
   }
 
   private computeState(): IceConnectionState {
-    if (this.consentLost) return 'failed';
+    if (this.consent.lost) return 'failed';
     const sel = this.selected;
     const list = this.current;
     if (sel) {
-      if (this.consentUnanswered) return 'disconnected';
+      if (this.consent.unanswered) return 'disconnected';
       const done =
         sel.checkList === list && list.completed && list.remoteEndOfCandidates && this.gatheringValue === 'complete';
       return done ? 'completed' : 'connected';
