@@ -321,3 +321,84 @@ test('many interleaved transactions replay identically from a seed', () => {
   assert.ok(a.some((l) => l.includes('transaction-response')));
   assert.ok(a.some((l) => l.includes('transaction-timeout')));
 });
+
+test('model: every accepted transaction ends exactly once, sends at most Rc times, within the bound', () => {
+  type Op =
+    | { kind: 'start' }
+    | { kind: 'respond'; pick: number }
+    | { kind: 'cancel'; pick: number }
+    | { kind: 'advance'; ms: number };
+  const op: fc.Arbitrary<Op> = fc.oneof(
+    fc.constant({ kind: 'start' as const }),
+    fc.record({ kind: fc.constant('respond' as const), pick: fc.nat() }),
+    fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }),
+    fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 3000 }) }),
+  );
+  fc.assert(
+    fc.property(fc.array(op, { maxLength: 80 }), fc.integer({ min: 1, max: 5 }), (ops, rc) => {
+      const rng = new SeededRandom(rc);
+      const max = 4;
+      const engine = new StunTransactions({ rto: 100, rc, rm: 4, maxTransactions: max });
+      const started = new Map<string, Uint8Array>(); // accepted and not yet ended or cancelled
+      const sends = new Map<string, number>();
+      const ended = new Set<string>();
+      let now = 0;
+      const consume = (): void => {
+        for (const o of drain(engine)) {
+          if (o.type === 'transmit') {
+            const id = transmitId(o);
+            sends.set(id, (sends.get(id) ?? 0) + 1);
+            assert.ok(started.has(id), 'transmit for an open transaction');
+            assert.ok(sends.get(id)! <= rc, 'at most Rc transmissions');
+          } else if (o.type === 'transaction-refused') {
+            assert.equal(o.reason, 'too-many');
+            assert.equal(engine.size, max);
+            started.delete(o.id);
+          } else {
+            assert.ok(started.has(o.id), `${o.type} for an open transaction`);
+            assert.ok(!ended.has(o.id), 'ends once');
+            if (o.type === 'transaction-timeout') assert.equal(sends.get(o.id), rc, 'times out after Rc sends');
+            started.delete(o.id);
+            ended.add(o.id);
+          }
+        }
+        assert.equal(engine.size, started.size);
+        assert.ok(engine.size <= max);
+      };
+      const pick = (n: number): [string, Uint8Array] | undefined => [...started][n % Math.max(1, started.size)];
+      for (const o of ops) {
+        if (o.kind === 'start') {
+          const r = request(rng);
+          started.set(r.id, r.tid);
+          engine.handleInput(now, start(r.data));
+        } else if (o.kind === 'respond') {
+          const p = pick(o.pick);
+          if (p) engine.handleInput(now, { type: 'stun', message: response(p[1]), from: SERVER });
+        } else if (o.kind === 'cancel') {
+          const p = pick(o.pick);
+          if (p) {
+            engine.handleInput(now, { type: 'cancel', id: p[0] });
+            started.delete(p[0]);
+          }
+        } else {
+          const until = now + o.ms;
+          for (let t = engine.pollTimeout(); t !== undefined && t <= until; t = engine.pollTimeout()) {
+            now = Math.max(now, t);
+            engine.handleTimeout(now);
+            consume();
+          }
+          now = until;
+        }
+        consume();
+      }
+      // Left alone, everything still open times out.
+      for (let t = engine.pollTimeout(); t !== undefined; t = engine.pollTimeout()) {
+        engine.handleTimeout(t);
+        consume();
+      }
+      assert.equal(started.size, 0);
+      assert.equal(engine.size, 0);
+    }),
+    { numRuns: 300 },
+  );
+});
