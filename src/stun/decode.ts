@@ -83,7 +83,7 @@ export function decodeStun(data: Uint8Array): Result<DecodedStun> {
       integrityAt = pos;
     } else {
       const e = readAttribute(t, data, valueAt, len, attrs, unknownRequired);
-      if (e) return { ok: false, error: e };
+      if (e) return err(e);
     }
     pos = next;
   }
