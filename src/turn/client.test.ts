@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { sameAddress, transportAddress } from '../core/index.js';
 import type { TransportAddress } from '../core/index.js';
-import { StunClass, StunMethod, decodeStun } from '../stun/index.js';
+import { StunClass, StunMethod, decodeStun, encodeStun } from '../stun/index.js';
 import type { DecodedStun } from '../stun/index.js';
-import { MAX_PENDING_PER_PEER, MAX_PERMISSIONS } from './constants.js';
+import { MAX_PENDING_PER_PEER, MAX_PERMISSIONS, MAX_RELAYED_PAYLOAD } from './constants.js';
 import { TurnError } from './errors.js';
 import type { TurnClient, TurnClientEvent } from './client.js';
 import { Bench, REALM, SERVER, text } from './turn.testutil.js';
@@ -359,8 +359,16 @@ test('peers, permissions and queues are bounded', () => {
   assert.equal(d.counters.get('queue-overflow'), 3);
   b.input(d, { type: 'allocate' });
   assert.equal(b.outside.length, MAX_PENDING_PER_PEER);
-  b.input(d, { type: 'send', peer: PEER, data: new Uint8Array(70_000) });
+  b.input(d, { type: 'send', peer: PEER, data: new Uint8Array(MAX_RELAYED_PAYLOAD + 1) });
   assert.equal(d.counters.get('too-large'), 1);
+  // The largest payload still fits one UDP datagram (65,507 bytes) as a Send indication.
+  const indication = encodeStun({
+    method: StunMethod.Send,
+    cls: StunClass.Indication,
+    transactionId: new Uint8Array(12),
+    attrs: { xorPeerAddress: [transportAddress('2001:db8::7', 9)], data: new Uint8Array(MAX_RELAYED_PAYLOAD) },
+  });
+  assert.ok(indication.length <= 65_507);
 });
 
 test('datagrams not from the server, and unknown channels, are dropped and counted', () => {

@@ -45,11 +45,11 @@ import { decodeChannelData, encodeChannelData } from './channel-data.js';
 import {
   CHANNEL_REFRESH,
   MAX_CHANNEL,
-  MAX_CHANNEL_DATA_PAYLOAD,
   MAX_CHANNELS,
   MAX_PENDING_BYTES_PER_PEER,
   MAX_PENDING_PER_PEER,
   MAX_PERMISSIONS,
+  MAX_RELAYED_PAYLOAD,
   MAX_STALE_NONCE_RETRIES,
   MIN_CHANNEL,
   PERMISSION_REFRESH,
@@ -287,7 +287,7 @@ export class TurnClient implements Engine<TurnClientInput, TurnClientOutput> {
       this.counters.inc('send-dropped');
       return;
     }
-    if (data.length > MAX_CHANNEL_DATA_PAYLOAD) {
+    if (data.length > MAX_RELAYED_PAYLOAD) {
       this.counters.inc('too-large');
       return;
     }

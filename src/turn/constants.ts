@@ -15,6 +15,13 @@ export const CHANNEL_DATA_HEADER_SIZE = 4;
  */
 export const MAX_CHANNEL_DATA_PAYLOAD = 0xffff;
 
+/**
+ * Most bytes relayed in one message: what fits one UDP datagram (65,507 bytes of payload over
+ * IPv4) as a Send or Data indication: 20-byte STUN header, XOR-PEER-ADDRESS of up to 24 bytes
+ * (IPv6), the DATA attribute header (4) and its padding (up to 3). ChannelData needs less.
+ */
+export const MAX_RELAYED_PAYLOAD = 65_507 - 20 - 24 - 4 - 3;
+
 /** RFC 8656 14.7 (REQUESTED-TRANSPORT): the protocol number of UDP (IANA). */
 export const TRANSPORT_UDP = 17;
 

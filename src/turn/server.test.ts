@@ -243,6 +243,10 @@ test('peer data needs a permission; then it comes as Data indications, Send goes
   assert.ok(out && sameAddress(out.to!, PEER) && sameAddress(out.from!, relayed));
   assert.deepEqual(out.data, hello);
 
+  // A datagram too big for a Data indication in one UDP datagram is dropped, not thrown on.
+  assert.deepEqual(transmits(h.input(new Uint8Array(65_507), PEER, relayed)), []);
+  assert.equal(h.server.counters.get('too-large'), 1);
+
   // RFC 8656 9: the permission lapses after 300 s.
   h.advance(300_000);
   assert.deepEqual(transmits(h.input(hello, PEER, relayed)), []);

@@ -43,6 +43,7 @@ import {
   CHANNEL_LIFETIME,
   DEFAULT_LIFETIME_SECONDS,
   MAX_LIFETIME_SECONDS,
+  MAX_RELAYED_PAYLOAD,
   PERMISSION_LIFETIME,
   SERVER_ALLOCATIONS_PER_USER,
   SERVER_MAX_CHANNELS,
@@ -103,6 +104,7 @@ export type TurnServerCounter =
   | 'no-permission'
   | 'unbound-channel'
   | 'bad-indication'
+  | 'too-large'
   | 'requests'
   | 'relayed-to-peer'
   | 'relayed-to-client';
@@ -545,6 +547,10 @@ export class TurnServer implements Engine<Datagram, TurnServerOutput> {
   private fromPeer(now: Millis, alloc: Allocation, from: TransportAddress, data: Uint8Array): void {
     if (!this.permitted(alloc, from, now)) {
       this.drop('no-permission', from);
+      return;
+    }
+    if (data.length > MAX_RELAYED_PAYLOAD) {
+      this.drop('too-large', from);
       return;
     }
     this.counters.inc('relayed-to-client');
