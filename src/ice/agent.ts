@@ -28,9 +28,9 @@ import {
   verifyIntegrity,
 } from '../stun/index.js';
 import type { DecodedStun } from '../stun/index.js';
-import { TurnClient } from '../turn/index.js';
 import { Consent } from './consent.js';
-import { hostCandidate, peerReflexiveCandidate, relayCandidate, srflxCandidate, vetRemote } from './candidates.js';
+import { Relays } from './relays.js';
+import { hostCandidate, peerReflexiveCandidate, srflxCandidate, vetRemote } from './candidates.js';
 import { CheckList, pairKey } from './checklist.js';
 import type { CandidatePair, LocalCandidate, RemoteCandidate } from './checklist.js';
 import {
@@ -50,7 +50,6 @@ import {
   MAX_OUTPUTS,
   NOMINATION_TIMEOUT,
   PWD_LENGTH,
-  RELAY_ALLOCATE_TIMEOUT,
   UFRAG_LENGTH,
 } from './constants.js';
 import { encodeBindingRequest, encodeCheck, encodeCheckError, encodeCheckSuccess, encodeKeepalive } from './messages.js';
@@ -99,19 +98,6 @@ export type IceCounter =
   | 'relay-permission-failed'
   | 'closed-drop';
 
-/** One TURN allocation (RFC 8445 5.1.1.2: relayed candidates), made from one host socket. */
-interface Relay {
-  readonly index: number;
-  readonly client: TurnClient;
-  readonly host: LocalCandidate;
-  readonly server: TransportAddress;
-  state: 'allocating' | 'ready' | 'failed';
-  /** While allocating: when to give up (RELAY_ALLOCATE_TIMEOUT). */
-  readonly giveUpAt: Millis;
-  /** The relayed candidate, once allocated. */
-  local: LocalCandidate | undefined;
-}
-
 export class IceAgent implements Engine<IceInput, IceOutput> {
   readonly counters = new Counters<IceCounter>();
   readonly lite: boolean;
@@ -134,9 +120,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
   /** Server-reflexive candidates found in this generation, by address. */
   private readonly srflx = new Map<string, Candidate>();
   /** TURN allocations, at most one per configured server. */
-  private readonly relays: Relay[] = [];
-  /** Relayed candidates that are allocated (they form pairs in every generation). */
-  private readonly relayLocals: LocalCandidate[] = [];
+  private readonly relays: Relays;
   /** Our peer-reflexive addresses learned from check responses (RFC 8445 7.2.5.3.1). */
   private readonly localPrflx = new Set<string>();
 
@@ -175,6 +159,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
     this.stunServers = opts.stunServers ?? [];
     this.turnServers = opts.turnServers ?? [];
     this.ta = opts.ta ?? DEFAULT_TA;
+    this.relays = new Relays(this.rng);
     this.consent = new Consent(this.rng, opts.consentTimeout ?? CONSENT_TIMEOUT);
     this.keepaliveInterval = Math.max(opts.keepaliveInterval ?? DEFAULT_KEEPALIVE_INTERVAL, 1);
     this.current = new CheckList({
@@ -250,18 +235,9 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
     if (this.closed) return;
     if (this.nextCheckAt !== undefined && now >= this.nextCheckAt) this.paceCheck();
     this.txns.due(now, this.onRetransmit, this.onExpire);
-    for (const r of this.relays) {
-      if (r.state === 'allocating' && now >= r.giveUpAt) {
-        r.client.handleInput(now, { type: 'close' });
-        this.pumpRelay(r);
-        this.relayFailed(r);
-        continue;
-      }
-      const due = r.client.pollTimeout();
-      if (due !== undefined && due <= now) {
-        r.client.handleTimeout(now);
-        this.pumpRelay(r);
-      }
+    if (this.relays.size > 0) {
+      this.relays.handleTimeout(now);
+      this.drainRelays();
     }
     const sel = this.selected;
     if (sel) {
@@ -285,10 +261,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
       t = earliest(t, this.lastSentAt + this.keepaliveInterval);
       t = earliest(t, this.consent.expiresAt);
     }
-    for (const r of this.relays) {
-      t = earliest(t, r.client.pollTimeout());
-      if (r.state === 'allocating') t = earliest(t, r.giveUpAt);
-    }
+    if (this.relays.size > 0) t = earliest(t, this.relays.pollTimeout());
     t = earliest(t, this.nominationDeadline());
     t = earliest(t, this.failWithoutEocDeadline());
     return t;
@@ -298,7 +271,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
     const locals: Candidate[] = [];
     if (this.policy === 'all') for (const h of this.hosts) locals.push(h.candidate);
     for (const c of this.srflx.values()) locals.push(c);
-    for (const l of this.relayLocals) locals.push(l.candidate);
+    for (const l of this.relays.locals) locals.push(l.candidate);
     return {
       role: this.roleValue,
       connectionState: this.stateValue,
@@ -338,65 +311,47 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
       this.emit({ type: 'transmit', data, from: local.base, to });
       return;
     }
-    const relay = this.relays[local.relay]!;
-    relay.client.handleInput(this.now, { type: 'send', peer: to, data });
-    this.pumpRelay(relay);
+    this.relays.send(local, to, data, this.now);
+    this.drainRelays();
   }
 
   // ---------------------------------------------------------------- TURN relays
 
-  /** Drains a TURN client: its transmits go out from its host socket, its events land here. */
-  private pumpRelay(r: Relay): void {
-    for (let o = r.client.pollOutput(); o !== undefined; o = r.client.pollOutput()) {
-      switch (o.type) {
+  /** Acts on what the TURN clients produced (see relays.ts). */
+  private drainRelays(): void {
+    for (let e = this.relays.poll(); e !== undefined; e = this.relays.poll()) {
+      switch (e.type) {
         case 'transmit':
-          this.emit({ type: 'transmit', data: o.data, from: r.host.base, to: o.to ?? r.server });
+          this.emit(e.transmit);
           break;
         case 'data':
-          if (r.local) this.onRelayed(r.local, o.peer, o.data);
+          this.onRelayed(e.local, e.from, e.data);
           break;
         case 'allocated':
-          this.relayAllocated(r, o.relayed, o.mapped);
+          this.emit({ type: 'local-candidate', candidate: e.local.candidate });
+          this.pairLocal(e.local);
+          this.gatherDone();
           break;
         case 'failed':
-          if (r.state === 'allocating') log.debug('TURN allocation failed', o.error.message);
-          this.relayFailed(r);
+          this.counters.inc('relay-failed');
+          log.debug('TURN allocation failed', e.reason);
+          if (e.local) this.dropLocal(e.local);
+          this.gatherDone();
           break;
         case 'permission-failed':
           this.counters.inc('relay-permission-failed');
           break;
-        case 'closed':
-          break;
       }
     }
   }
 
-  private relayAllocated(r: Relay, relayed: TransportAddress, mapped: TransportAddress): void {
-    if (r.local) return;
-    r.state = 'ready';
-    const local = relayCandidate(r.host, relayed, mapped, r.server, r.index);
-    r.local = local;
-    this.relayLocals.push(local);
-    this.emit({ type: 'local-candidate', candidate: local.candidate });
-    this.pairLocal(local);
-    this.gatherDone();
-  }
-
-  private relayFailed(r: Relay): void {
-    if (r.state === 'failed') return;
-    this.counters.inc('relay-failed');
-    r.state = 'failed';
-    if (r.local) {
-      const dead = r.local;
-      this.relayLocals.splice(this.relayLocals.indexOf(dead), 1);
-      for (const list of [this.current, this.previous]) {
-        if (!list) continue;
-        for (const p of [...list.pairs]) if (p.local === dead) list.remove(p);
-      }
-      if (this.selected?.local === dead) this.selected = undefined;
-      r.local = undefined;
+  /** A relayed candidate is gone: its pairs go too (and the selection, if it used one). */
+  private dropLocal(dead: LocalCandidate): void {
+    for (const list of [this.current, this.previous]) {
+      if (!list) continue;
+      for (const p of [...list.pairs]) if (p.local === dead) list.remove(p);
     }
-    this.gatherDone();
+    if (this.selected?.local === dead) this.selected = undefined;
   }
 
   /** A packet from `from` relayed to us by the TURN server. */
@@ -405,46 +360,6 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
     this.bytesReceived += data.length;
     if (data.length > 0 && data[0]! < 4) this.onStun(local, from, data);
     else this.onData(local, from, data);
-  }
-
-  /** RFC 8445 5.1.1.2: allocate on each TURN server from the first host socket of its family. */
-  private gatherRelays(host: LocalCandidate): void {
-    for (const cfg of this.turnServers) {
-      if (cfg.server.family !== host.base.family) continue;
-      const existing = this.relays.find((r) => sameAddress(r.server, cfg.server));
-      if (existing) {
-        // After a restart the allocation is kept and its candidate signalled again.
-        if (existing.local && existing.host === host) {
-          this.emit({ type: 'local-candidate', candidate: existing.local.candidate });
-          this.pairLocal(existing.local);
-        }
-        continue;
-      }
-      const client = new TurnClient({
-        server: cfg.server,
-        local: host.base,
-        username: cfg.username,
-        password: cfg.password,
-        rng: this.rng,
-      });
-      const relay: Relay = {
-        index: this.relays.length,
-        client,
-        host,
-        server: cfg.server,
-        state: 'allocating',
-        giveUpAt: this.now + RELAY_ALLOCATE_TIMEOUT,
-        local: undefined,
-      };
-      this.relays.push(relay);
-      client.handleInput(this.now, { type: 'allocate' });
-      this.pumpRelay(relay);
-    }
-  }
-
-  private relayFor(d: Datagram): Relay | undefined {
-    for (const r of this.relays) if (sameAddress(d.from, r.server) && sameAddress(d.to, r.host.base)) return r;
-    return undefined;
   }
 
   // ---------------------------------------------------------------- data path
@@ -471,12 +386,10 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
       this.emit({ type: 'data', data, from: d.from });
       return true;
     }
-    if (this.relays.length > 0) {
-      const relay = this.relayFor(d);
-      // A TURN server may double as our STUN server: our own gathering responses stay here.
-      if (relay && !(isStun && isStunMessage(data) && this.txns.find(data.subarray(8, 20)))) {
-        relay.client.handleInput(this.now, d);
-        this.pumpRelay(relay);
+    // A TURN server may double as our STUN server: our own gathering responses stay here.
+    if (this.relays.size > 0 && !(isStun && isStunMessage(data) && this.txns.find(data.subarray(8, 20)))) {
+      if (this.relays.input(d, this.now)) {
+        this.drainRelays();
         return false;
       }
     }
@@ -919,7 +832,12 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
   }
 
   private gatherFrom(host: LocalCandidate): void {
-    this.gatherRelays(host);
+    // RFC 8445 5.1.1.2: relayed candidates from the first host socket of each server's family.
+    for (const local of this.relays.gather(host, this.turnServers, this.now)) {
+      this.emit({ type: 'local-candidate', candidate: local.candidate });
+      this.pairLocal(local);
+    }
+    this.drainRelays();
     if (this.policy === 'relay') return;
     this.emit({ type: 'local-candidate', candidate: host.candidate });
     this.pairLocal(host);
@@ -963,7 +881,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
   private gatherDone(): void {
     if (this.gatheringValue !== 'gathering') return;
     if (this.txns.some((t) => t.kind === 'gather')) return;
-    if (this.relays.some((r) => r.state === 'allocating')) return;
+    if (this.relays.allocating) return;
     this.setGathering('complete');
   }
 
@@ -985,16 +903,15 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
     if (r === 'full') this.counters.inc('pairs-full');
     else if (r !== 'exists' && local.relay >= 0) {
       // RFC 8656 9: a permission lets the peer's checks reach our relayed address.
-      const relay = this.relays[local.relay]!;
-      relay.client.handleInput(this.now, { type: 'permit', peer: remote.address });
-      this.pumpRelay(relay);
+      this.relays.permit(local, remote.address, this.now);
+      this.drainRelays();
     }
   }
 
   /** The local candidates that pair: host candidates (unless relay-only) and relayed ones. */
   private pairables(): LocalCandidate[] {
     const hosts = this.policy === 'relay' || !this.gatherStarted ? [] : this.hosts;
-    return this.relayLocals.length === 0 ? hosts : [...hosts, ...this.relayLocals];
+    return this.relays.locals.length === 0 ? hosts : [...hosts, ...this.relays.locals];
   }
 
   // ---------------------------------------------------------------- remote side
@@ -1064,10 +981,8 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
   }
 
   private close(): void {
-    for (const r of this.relays) {
-      r.client.handleInput(this.now, { type: 'close' });
-      this.pumpRelay(r);
-    }
+    this.relays.close(this.now);
+    this.drainRelays();
     this.closed = true;
     this.txns.clear();
     this.selected = undefined;
