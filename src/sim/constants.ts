@@ -48,8 +48,17 @@ export const NAT_MAX_PERMITS_PER_MAPPING = 4096;
 export const EPHEMERAL_PORT_MIN = 49152;
 export const EPHEMERAL_PORT_MAX = 65535;
 
+/**
+ * Size of the slabs packet copies are carved from: 64 KiB holds ~50 full-size packets, so a
+ * packet an engine keeps pins at most 64 KiB (packets over a quarter slab get their own buffer).
+ */
+export const PACKET_SLAB_BYTES = 65_536;
 /** Trace entries kept in memory by default (the hash covers every entry, kept or not). */
 export const DEFAULT_TRACE_LIMIT = 100_000;
+/** Bytes of encoded trace entries batched before they are fed to SHA-256 (fewer native calls). */
+export const TRACE_HASH_BATCH_BYTES = 65_536;
+/** Distinct strings (addresses, node names) the trace hasher interns before starting over. */
+export const TRACE_HASH_MAX_STRINGS = 65_536;
 /** Events kept per engine by default; older ones are discarded first and counted. */
 export const DEFAULT_EVENT_LIMIT = 10_000;
 /**

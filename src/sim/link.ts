@@ -52,19 +52,23 @@ export interface LinkParams {
   readonly queue: number;
 }
 
-export type DropReason =
-  | 'link-down'
-  | 'mtu'
-  | 'queue-full'
-  | 'loss'
-  | 'no-route'
-  | 'port-unreachable'
-  | 'family-mismatch'
-  | 'ttl-exceeded'
-  | 'nat-no-mapping'
-  | 'nat-filtered'
-  | 'nat-ports-exhausted'
-  | 'nat-hairpin';
+/** Why the network dropped a packet (the order is part of the trace hash encoding). */
+export const DROP_REASONS = [
+  'link-down',
+  'mtu',
+  'queue-full',
+  'loss',
+  'no-route',
+  'port-unreachable',
+  'family-mismatch',
+  'ttl-exceeded',
+  'nat-no-mapping',
+  'nat-filtered',
+  'nat-ports-exhausted',
+  'nat-hairpin',
+] as const;
+
+export type DropReason = (typeof DROP_REASONS)[number];
 
 export type LinkCounter =
   | 'packets'

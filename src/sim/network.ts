@@ -36,6 +36,7 @@ import {
 } from './constants.js';
 import { EventHeap } from './heap.js';
 import { canonicalIp } from './ip.js';
+import { PacketSlab } from './slab.js';
 import { DEFAULT_LINK_PARAMS, resolveLinkParams, type DropReason, type LinkParams } from './link.js';
 import { NatTable, type NatType } from './nat.js';
 import { Host, Link, NatBox, Router, Routes, realmsOf, type Node, type Realm, type Socket } from './topology.js';
@@ -217,6 +218,7 @@ export class Network {
   private readonly addressBook = new Map<Realm, Map<string, Host | NatBox>>();
   private readonly records = new Map<object, EngineRecord>();
   private readonly linkList: Link[] = [];
+  private readonly slab = new PacketSlab();
   private nextPacketId = 1;
   /** Events the last run/runUntil processed. */
   private steps = 0;
@@ -358,7 +360,7 @@ export class Network {
     const ports = options.ports ?? [options.port ?? this.ephemeralPort(host)];
     ports.forEach((port, i) => {
       if (!(Number.isInteger(port) && port >= 1 && port <= 65535)) throw new RangeError(`bad port ${port}`);
-      if (this.portTaken(host, address, port) || ports.indexOf(port) !== i) {
+      if (host.portTaken(address, port) || ports.indexOf(port) !== i) {
         throw new SansRtcError('sim-address-in-use', `${host.name}: port ${port} is already bound`);
       }
     });
@@ -377,7 +379,7 @@ export class Network {
         defaultPeer: options.defaultPeer,
         owner: rec,
       };
-      host.sockets.set(`${address ?? '*'}|${port}`, socket);
+      host.bind(socket);
       rec.sockets.push(socket);
       bound.push(socket);
     }
@@ -389,7 +391,7 @@ export class Network {
   /** Unbinds every socket of `engine` and cancels its timer (a crashed process). Events stay readable. */
   detach(engine: object): void {
     const rec = this.liveRecord(engine);
-    for (const s of rec.sockets) s.host.sockets.delete(`${s.address ?? '*'}|${s.port}`);
+    for (const s of rec.sockets) s.host.unbind(s);
     rec.sockets.length = 0;
     rec.attached = false;
     this.cancelTimer(rec);
@@ -431,15 +433,9 @@ export class Network {
     for (let i = 0; i < span; i++) {
       const port = host.nextEphemeral;
       host.nextEphemeral = port === EPHEMERAL_PORT_MAX ? EPHEMERAL_PORT_MIN : port + 1;
-      if (!this.portTaken(host, undefined, port)) return port;
+      if (!host.portTaken(undefined, port)) return port;
     }
     throw new SansRtcError('sim-address-in-use', `${host.name}: no ephemeral port left`);
-  }
-
-  private portTaken(host: Host, address: string | undefined, port: number): boolean {
-    if (host.sockets.has(`*|${port}`)) return true;
-    if (address !== undefined) return host.sockets.has(`${address}|${port}`);
-    return host.addresses.some((a) => host.sockets.has(`${a}|${port}`));
   }
 
   /** The drain rule: poll outputs until undefined, then rearm the engine's one timer. */
@@ -533,7 +529,7 @@ export class Network {
       kind: 'packet',
       id: this.nextPacketId++,
       // Engines may reuse their output buffers: the network keeps its own copy.
-      data: t.data.slice(),
+      data: this.slab.copy(t.data),
       src: from,
       dst: to,
       hops: 0,
@@ -584,7 +580,7 @@ export class Network {
     p.epoch = dir.epoch;
     this.heap.push(dir.arrival, p);
     if (!Number.isNaN(dir.duplicateArrival)) {
-      const copy: Packet = { ...p, id: this.nextPacketId++, data: p.data.slice() };
+      const copy: Packet = { ...p, id: this.nextPacketId++, data: this.slab.copy(p.data) };
       this.counters.inc('duplicated');
       this.tracer.record(this.clock, 'duplicated', copy.id, p.src, p.dst, p.data.length, node.name, undefined, p.id);
       this.heap.push(dir.duplicateArrival, copy);

@@ -41,8 +41,8 @@ export class Host {
   readonly realm: Realm;
   /** @internal links in creation order */
   readonly links: Link[] = [];
-  /** @internal `${address}|${port}`, with `*` for a wildcard address */
-  readonly sockets = new Map<string, Socket>();
+  /** @internal sockets bound on each port (a wildcard one, or one per address) */
+  readonly sockets = new Map<number, Socket[]>();
   /** @internal next ephemeral port to try */
   nextEphemeral: number;
 
@@ -58,9 +58,33 @@ export class Host {
     return transportAddress(address, port);
   }
 
-  /** The socket a datagram to `to` lands on, if any (a specific binding wins over a wildcard). */
+  /** The socket a datagram to `to` lands on, if any. */
   socketFor(to: TransportAddress): Socket | undefined {
-    return this.sockets.get(`${to.address}|${to.port}`) ?? this.sockets.get(`*|${to.port}`);
+    const bound = this.sockets.get(to.port);
+    if (bound === undefined) return undefined;
+    for (const s of bound) if (s.address === undefined || s.address === to.address) return s;
+    return undefined;
+  }
+
+  /** Whether binding `port` on `address` (undefined: every address) would clash. */
+  portTaken(address: string | undefined, port: number): boolean {
+    const bound = this.sockets.get(port);
+    if (bound === undefined) return false;
+    return address === undefined || bound.some((s) => s.address === undefined || s.address === address);
+  }
+
+  /** @internal */
+  bind(socket: Socket): void {
+    const bound = this.sockets.get(socket.port);
+    if (bound === undefined) this.sockets.set(socket.port, [socket]);
+    else bound.push(socket);
+  }
+
+  /** @internal */
+  unbind(socket: Socket): void {
+    const rest = this.sockets.get(socket.port)?.filter((s) => s !== socket) ?? [];
+    if (rest.length > 0) this.sockets.set(socket.port, rest);
+    else this.sockets.delete(socket.port);
   }
 }
 

@@ -4,13 +4,15 @@
  * payload bytes included, so `hash()` proves two runs identical bit for bit however long.
  */
 
-import { createHash, type Hash } from 'node:crypto';
-import { addressKey, type TransportAddress } from '../core/address.js';
+import type { TransportAddress } from '../core/address.js';
 import { BoundedQueue } from '../core/queue.js';
 import type { Millis } from '../core/time.js';
-import type { DropReason } from './link.js';
+import { DROP_REASONS, type DropReason } from './link.js';
+import { TraceHasher } from './trace-hash.js';
 
-export type TraceKind = 'sent' | 'delivered' | 'dropped' | 'duplicated' | 'translated';
+const TRACE_KINDS = ['sent', 'delivered', 'dropped', 'duplicated', 'translated'] as const;
+
+export type TraceKind = (typeof TRACE_KINDS)[number];
 
 export interface TraceEntry {
   readonly time: Millis;
@@ -39,11 +41,11 @@ export interface TraceOptions {
 export class TraceRecorder {
   readonly totals = { sent: 0, delivered: 0, dropped: 0, duplicated: 0, translated: 0 };
   private readonly ring: BoundedQueue<TraceEntry> | undefined;
-  private readonly sha: Hash | undefined;
+  private readonly hasher: TraceHasher | undefined;
 
   constructor(limit: number, hash: boolean) {
     this.ring = limit > 0 ? new BoundedQueue<TraceEntry>(limit) : undefined;
-    this.sha = hash ? createHash('sha256') : undefined;
+    this.hasher = hash ? new TraceHasher() : undefined;
   }
 
   /** Counts a packet event and, unless tracing is off, records and hashes it. */
@@ -77,13 +79,18 @@ export class TraceRecorder {
         this.ring.push(entry);
       }
     }
-    if (this.sha) {
-      this.sha.update(
-        `${time}|${kind}|${id}|${addressKey(from)}|${addressKey(to)}|${size}|${node}|` +
-          `${reason ?? ''}|${parent ?? ''}\n`,
-      );
-      if (payload) this.sha.update(payload);
-    }
+    this.hasher?.entry(
+      time,
+      TRACE_KINDS.indexOf(kind),
+      id,
+      from,
+      to,
+      size,
+      node,
+      reason === undefined ? 0 : DROP_REASONS.indexOf(reason) + 1,
+      parent ?? 0,
+      payload,
+    );
   }
 
   entries(): TraceEntry[] {
@@ -92,7 +99,7 @@ export class TraceRecorder {
 
   /** Hex SHA-256 of every entry so far; throws if hashing was switched off. */
   hash(): string {
-    if (!this.sha) throw new Error('trace hashing is switched off (trace: { hash: false })');
-    return this.sha.copy().digest('hex');
+    if (!this.hasher) throw new Error('trace hashing is switched off (trace: { hash: false })');
+    return this.hasher.digest();
   }
 }
