@@ -130,3 +130,19 @@ test('allocation and channel setup survive a lossy path (retransmissions)', () =
   assert.match(received(b)[0]!, /^try \d+$/);
   assert.ok(a.counters.get('stale-nonce') === 0 && a.state === 'allocated');
 });
+
+test('a relayed run replays bit for bit from its seed', () => {
+  const run = (seed: number): string => {
+    const { net, a, b, allocated } = world({ loss: 0.05, jitter: 3 }, seed);
+    net.inject(a, { type: 'allocate' });
+    net.inject(b, { type: 'allocate' });
+    net.runUntil(() => allocated(a) !== undefined && allocated(b) !== undefined, { timeout: 30_000 });
+    const rb = allocated(b)!.relayed;
+    net.inject(b, { type: 'permit', peer: allocated(a)!.relayed });
+    for (let i = 0; i < 20; i++) net.at(net.now + i * 50, () => send(net, a, rb, `m${i}`));
+    net.run({ for: 5_000 });
+    return net.traceHash();
+  };
+  assert.equal(run(3), run(3));
+  assert.notEqual(run(3), run(4));
+});
