@@ -47,6 +47,7 @@ import {
   GATHER_MAX_TRANSMISSIONS,
   GATHER_RTO,
   MAX_LOCAL_ADDRESSES,
+  MAX_LOCAL_PRFLX,
   MAX_OUTPUTS,
   NOMINATION_TIMEOUT,
   PWD_LENGTH,
@@ -605,9 +606,9 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
     // RFC 8445 7.2.5.3: success. The pair is valid; an unknown mapped address is our own
     // peer-reflexive candidate (7.2.5.3.1), which we note but do not signal or pair.
     const mapped = m.attrs.xorMappedAddress;
-    if (mapped && !sameAddress(mapped, local.address) && !this.localPrflx.has(addressKey(mapped))) {
+    if (mapped && !sameAddress(mapped, local.address)) {
       const k = addressKey(mapped);
-      if (!this.srflx.has(k) && this.localPrflx.size < 64) {
+      if (!this.srflx.has(k) && !this.localPrflx.has(k) && this.localPrflx.size < MAX_LOCAL_PRFLX) {
         this.localPrflx.add(k);
         this.counters.inc('local-prflx-learned');
       }
@@ -658,21 +659,31 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
     this.nextCheckAt = pair && list.hasCheckToSend() ? this.now + this.ta : undefined;
   }
 
-  private startCheck(pair: CandidatePair): void {
+  /**
+   * RFC 8445 7.2.2: a Binding request for `pair` with this generation's credentials; the
+   * PRIORITY is that of a peer-reflexive candidate from the pair's base (7.1.1).
+   */
+  private checkRequest(pair: CandidatePair, transactionId: Uint8Array, useCandidate: boolean): Uint8Array | undefined {
     const list = pair.checkList;
-    if (!list.remote || !list.remoteKey) return;
-    const controlling = this.roleValue === 'controlling';
-    const useCandidate = controlling && list.nominating === pair;
-    const transactionId = newTransactionId(this.rng);
-    const data = encodeCheck({
+    if (!list.remote || !list.remoteKey) return undefined;
+    return encodeCheck({
       transactionId,
       username: `${list.remote.ufrag}:${list.local.ufrag}`,
       priority: candidatePriority('prflx', pair.local.preference),
-      controlling,
+      controlling: this.roleValue === 'controlling',
       tieBreaker: this.tieBreaker,
       useCandidate,
       key: list.remoteKey,
     });
+  }
+
+  private startCheck(pair: CandidatePair): void {
+    const list = pair.checkList;
+    const controlling = this.roleValue === 'controlling';
+    const useCandidate = controlling && list.nominating === pair;
+    const transactionId = newTransactionId(this.rng);
+    const data = this.checkRequest(pair, transactionId, useCandidate);
+    if (!data) return;
     if (pair.state !== 'succeeded') pair.state = 'in-progress';
     // RFC 8445 14.3: RTO = MAX(500 ms, Ta * (Waiting + In-Progress)).
     let active = 0;
@@ -763,21 +774,12 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
 
   // ---------------------------------------------------------------- consent (RFC 7675)
 
+  /** RFC 7675 5.1: a consent check is an ICE check on the selected pair with a new transaction id. */
   private sendConsent(pair: CandidatePair): void {
-    const list = pair.checkList;
     this.consent.checkSent(this.now);
-    if (!list.remote || !list.remoteKey) return;
-    const controlling = this.roleValue === 'controlling';
     const transactionId = newTransactionId(this.rng);
-    const data = encodeCheck({
-      transactionId,
-      username: `${list.remote.ufrag}:${list.local.ufrag}`,
-      priority: candidatePriority('prflx', pair.local.preference),
-      controlling,
-      tieBreaker: this.tieBreaker,
-      useCandidate: false,
-      key: list.remoteKey,
-    });
+    const data = this.checkRequest(pair, transactionId, false);
+    if (!data) return;
     this.txns.open(
       {
         transactionId,
@@ -786,7 +788,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
         local: pair.local,
         to: pair.remote.address,
         pair,
-        controlling,
+        controlling: this.roleValue === 'controlling',
         rto: CONSENT_RTO,
         maxRto: CONSENT_MAX_RTO,
         maxSends: CONSENT_TRANSMISSIONS,

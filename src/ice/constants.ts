@@ -58,6 +58,8 @@ export const MAX_PAIRS = 100;
 export const MAX_REMOTE_CANDIDATES = 50;
 /** Local sockets (host candidate bases); a machine rarely has more than a few interfaces. */
 export const MAX_LOCAL_ADDRESSES = 16;
+/** Our own peer-reflexive addresses remembered (RFC 8445 7.2.5.3.1); one per NAT mapping. */
+export const MAX_LOCAL_PRFLX = 64;
 /** Triggered-check queue bound (RFC 8445 6.1.4.1); a pair appears at most once. */
 export const MAX_TRIGGERED = MAX_PAIRS;
 /** Pending outputs (transmits and events) before new ones are dropped and counted. */
