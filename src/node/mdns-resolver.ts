@@ -92,6 +92,7 @@ export interface MdnsPublisher {
   publish(name: string, address: string): void;
   close(): Promise<void>;
   readonly driver: EngineDriver<MdnsAddNameCommand, never>;
+  readonly sockets: MdnsSockets;
 }
 
 /** Answers mDNS queries for names we own (our own `<uuid>.local` host candidates). */
@@ -110,6 +111,7 @@ export async function nodeMdnsResponder(
   });
   return {
     driver,
+    sockets,
     publish: (name, address) => driver.input({ type: 'add-name', name, address }),
     close: () => driver.close(),
   };
