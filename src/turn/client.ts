@@ -34,6 +34,7 @@ import {
   StunErrorCode,
   StunMethod,
   StunTransactions,
+  TransportProtocol,
   decodeStun,
   encodeStun,
   longTermKey,
@@ -54,10 +55,8 @@ import {
   MIN_CHANNEL,
   PERMISSION_REFRESH,
   REFRESH_MARGIN,
-  TRANSPORT_UDP,
 } from './constants.js';
-import { TurnError } from './errors.js';
-import type { TurnFailure } from './errors.js';
+import { TurnError, failureOf } from './errors.js';
 import { permissionKey } from './peers.js';
 
 const log = logger('sansrtc:turn');
@@ -407,7 +406,7 @@ export class TurnClient implements Engine<TurnClientInput, TurnClientOutput> {
     switch (purpose.kind) {
       case 'allocate':
         method = StunMethod.Allocate;
-        attrs.requestedTransport = TRANSPORT_UDP;
+        attrs.requestedTransport = TransportProtocol.Udp;
         if (this.requestedLifetime !== undefined) attrs.lifetime = this.requestedLifetime;
         break;
       case 'refresh':
@@ -693,26 +692,5 @@ export class TurnClient implements Engine<TurnClientInput, TurnClientOutput> {
   private drop(counter: TurnClientCounter, from: TransportAddress, why?: string): void {
     this.counters.inc(counter);
     if (log.enabled) log.debug(`dropped: ${counter}`, { from: addressKey(from), why });
-  }
-}
-
-/** Maps an error response code to a failure kind (RFC 8656 7.3, 18). */
-function failureOf(code: number): TurnFailure {
-  switch (code) {
-    case StunErrorCode.Unauthenticated:
-    case StunErrorCode.WrongCredentials:
-      return 'auth-failed';
-    case StunErrorCode.AllocationMismatch:
-      return 'allocation-mismatch';
-    case StunErrorCode.AllocationQuotaReached:
-      return 'quota-reached';
-    case StunErrorCode.InsufficientCapacity:
-      return 'insufficient-capacity';
-    case StunErrorCode.Forbidden:
-      return 'forbidden';
-    case StunErrorCode.StaleNonce:
-      return 'stale-nonce';
-    default:
-      return 'rejected';
   }
 }

@@ -22,9 +22,6 @@ export const MAX_CHANNEL_DATA_PAYLOAD = 0xffff;
  */
 export const MAX_RELAYED_PAYLOAD = 65_507 - 20 - 24 - 4 - 3;
 
-/** RFC 8656 14.7 (REQUESTED-TRANSPORT): the protocol number of UDP (IANA). */
-export const TRANSPORT_UDP = 17;
-
 /** RFC 8656 3.2 / 7.2: the default allocation lifetime, 10 minutes. */
 export const DEFAULT_LIFETIME_SECONDS = 600;
 /** RFC 8656 7.2: servers SHOULD cap the lifetime; 3600 s is the recommended maximum. */

@@ -1,5 +1,6 @@
 import { DecodeError, SansRtcError } from '../core/index.js';
 import type { DecodeReason } from '../core/index.js';
+import { StunErrorCode } from '../stun/index.js';
 
 /** The layer name carried by every TURN `DecodeError`. */
 export const TURN_LAYER = 'turn';
@@ -32,5 +33,26 @@ export class TurnError extends SansRtcError {
     this.name = 'TurnError';
     this.failure = failure;
     this.stunCode = stunCode;
+  }
+}
+
+/** Maps an error response code to a failure kind (RFC 8656 7.3, 18). */
+export function failureOf(code: number): TurnFailure {
+  switch (code) {
+    case StunErrorCode.Unauthenticated:
+    case StunErrorCode.WrongCredentials:
+      return 'auth-failed';
+    case StunErrorCode.AllocationMismatch:
+      return 'allocation-mismatch';
+    case StunErrorCode.AllocationQuotaReached:
+      return 'quota-reached';
+    case StunErrorCode.InsufficientCapacity:
+      return 'insufficient-capacity';
+    case StunErrorCode.Forbidden:
+      return 'forbidden';
+    case StunErrorCode.StaleNonce:
+      return 'stale-nonce';
+    default:
+      return 'rejected';
   }
 }

@@ -29,6 +29,7 @@ import {
   StunClass,
   StunErrorCode,
   StunMethod,
+  TransportProtocol,
   decodeStun,
   encodeStun,
   longTermKey,
@@ -49,7 +50,6 @@ import {
   SERVER_MAX_CHANNELS,
   SERVER_MAX_PERMISSIONS,
   SERVER_NONCE_LIFETIME,
-  TRANSPORT_UDP,
 } from './constants.js';
 import { permissionKey } from './peers.js';
 
@@ -344,7 +344,7 @@ export class TurnServer implements Engine<Datagram, TurnServerOutput> {
       this.reject(from, msg, StunErrorCode.BadRequest, creds.key);
       return;
     }
-    if (a.requestedTransport !== TRANSPORT_UDP) {
+    if (a.requestedTransport !== TransportProtocol.Udp) {
       this.reject(from, msg, StunErrorCode.UnsupportedTransportProtocol, creds.key);
       return;
     }
