@@ -513,7 +513,7 @@ export class TurnServer implements Engine<Datagram, TurnServerOutput> {
       return;
     }
     this.counters.inc('relayed-to-peer');
-    this.transmit(alloc.relayed, peer, data.slice());
+    this.transmit(alloc.relayed, peer, data);
   }
 
   /** RFC 8656 12.6: ChannelData on a bound channel is relayed to its peer. */
@@ -538,7 +538,7 @@ export class TurnServer implements Engine<Datagram, TurnServerOutput> {
       return;
     }
     this.counters.inc('relayed-to-peer');
-    this.transmit(alloc.relayed, binding.peer, decoded.value.data.slice());
+    this.transmit(alloc.relayed, binding.peer, decoded.value.data);
   }
 
   // --- from peers ---------------------------------------------------------------------
@@ -651,6 +651,10 @@ export class TurnServer implements Engine<Datagram, TurnServerOutput> {
     this.respond(to, req, StunClass.Error, { ...extra, errorCode: stunError(code) }, key);
   }
 
+  /**
+   * Relayed payloads go out as views into the received datagram: by the drain rule the
+   * driver sends them before it hands us the next input.
+   */
   private transmit(from: TransportAddress, to: TransportAddress, data: Uint8Array): void {
     this.out.push({ type: 'transmit', from, to, data });
   }
