@@ -87,8 +87,8 @@ export async function startCoturn(
   const password = opts.password ?? 'interop-secret';
   const realm = opts.realm ?? 'sansrtc.test';
   const port = await freeUdpPort();
-  // A relay range away from the ephemeral ports the tests' own sockets get.
-  const minPort = 20000 + (port % 20) * 1000;
+  // A relay range below Linux's ephemeral ports (32768 up), where the tests' own sockets are.
+  const minPort = 20000 + (port % 12) * 1000;
   const dir = mkdtempSync(join(tmpdir(), 'sansrtc-coturn-'));
   const config = [
     'listening-ip=127.0.0.1',
