@@ -160,6 +160,8 @@ test('two TurnClients allocate on coturn and exchange data both ways over Channe
   b.input({ type: 'permit', peer: ea.relayed });
   a.input({ type: 'send', peer: eb.relayed, data: new TextEncoder().encode('a->b 0') });
   assert.deepEqual(await b.received(1), ['a->b 0']);
+  // b has a permission but no channel yet: coturn delivered it as a Data indication (0x0017).
+  assert.ok(b.receivedKinds.includes(0x00), 'b received a Data indication');
   b.input({ type: 'send', peer: ea.relayed, data: new TextEncoder().encode('b->a 0') });
   assert.deepEqual(await a.received(1), ['b->a 0']);
 
