@@ -141,3 +141,30 @@ test('an unreachable TURN server fails its allocation and gathering still comple
   net.run({ for: 60_000 });
   assert.equal(a.agent.pollTimeout(), undefined);
 });
+
+test('port-restricted x port-restricted over impaired links (5% loss per link, jitter, duplication, reordering)', () => {
+  for (const seed of [21, 22, 23]) {
+    const { net, a, b } = natWorld('port-restricted', 'port-restricted', seed);
+    for (const l of net.links) l.update({ loss: 0.05, jitter: 5, duplicate: 0.05, reorder: 0.05 });
+    start(net, a, b);
+    assert.ok(net.runUntil(() => connected(a) && connected(b), { timeout: 30_000 }), `seed ${seed} connects`);
+    assert.equal(a.agent.selectedPair!.remote.type, 'srflx');
+  }
+});
+
+test('ICE restart over a relay keeps the allocation and reconnects', () => {
+  const { net, a, b } = natWorld('symmetric', 'symmetric', 24, true);
+  start(net, a, b);
+  assert.ok(net.runUntil(() => connected(a) && connected(b), { timeout: 20_000 }));
+  net.inject(a.agent, { type: 'restart' });
+  net.inject(b.agent, { type: 'set-remote-credentials', ...a.agent.localCredentials });
+  net.inject(a.agent, { type: 'set-remote-credentials', ...b.agent.localCredentials });
+  const selections = (): number => a.log.filter((e) => e.event.type === 'selected-pair').length;
+  assert.ok(net.runUntil(() => selections() === 2 && a.agent.connectionState === 'completed', { timeout: 20_000 }));
+  const relays = a.log.filter((e) => e.event.type === 'local-candidate' && e.event.candidate.type === 'relay');
+  assert.equal(relays.length, 2, 'the relayed candidate is signalled again, not re-allocated');
+  assert.equal(relays[0]!.event.type === 'local-candidate' && relays[0]!.event.candidate.port, relays[1]!.event.type === 'local-candidate' && relays[1]!.event.candidate.port);
+  send(net, b, 'after-restart');
+  net.run({ for: 300 });
+  assert.deepEqual(a.received, ['after-restart']);
+});

@@ -14,6 +14,7 @@ import {
 import { IceAgent } from './agent.js';
 import { encodeCheck } from './messages.js';
 import type { IceOutput } from './types.js';
+import { MAX_REMOTE_CANDIDATES } from './constants.js';
 
 const LOCAL = transportAddress('10.0.0.1', 5000);
 const PEER = transportAddress('10.0.0.2', 6000);
@@ -251,4 +252,28 @@ test('controlled agent accepts aggressive nomination and moves to a better nomin
   }
   assert.equal(selected()?.remote.port, 6001);
   assert.equal(a.connectionState, 'connected');
+});
+
+test('remote candidates: mDNS names are counted and ignored; the count per generation is bounded', () => {
+  const a = agent();
+  const base = { foundation: '1', component: 1, transport: 'udp', priority: 100, port: 9, type: 'host' as const, extensions: [] };
+  a.handleInput(0, { type: 'add-remote-candidate', candidate: { ...base, address: '1f0e-aa.local' } });
+  assert.equal(a.counters.get('candidate-mdns-ignored'), 1);
+  for (let i = 0; i < 70; i++) {
+    a.handleInput(0, { type: 'add-remote-candidate', candidate: { ...base, address: `10.1.${i}.1` } });
+  }
+  assert.equal(a.stats().remoteCandidates.length, MAX_REMOTE_CANDIDATES);
+  assert.equal(a.counters.get('remote-candidates-full'), 70 - MAX_REMOTE_CANDIDATES);
+  assert.equal(a.stats().pairs.length, MAX_REMOTE_CANDIDATES);
+});
+
+test('a socket added after gathering is gathered at once', () => {
+  const a = agent();
+  const second = transportAddress('10.0.0.9', 5001);
+  a.handleInput(5, { type: 'add-local-address', address: second });
+  const events = drain(a).filter((o) => o.type !== 'transmit');
+  assert.deepEqual(
+    events.map((e) => (e.type === 'local-candidate' ? `${e.type}:${e.candidate.address}` : e.type === 'gathering-state' ? e.state : e.type)),
+    ['gathering', 'local-candidate:10.0.0.9', 'complete'],
+  );
 });
