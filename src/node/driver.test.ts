@@ -25,7 +25,8 @@ const POISON = 0x02; // the engine throws on this one
 type EchoCommand =
   | { type: 'send'; to: TransportAddress; from?: TransportAddress; data: Uint8Array }
   | { type: 'wake-at'; at: Millis }
-  | { type: 'echo-event'; n: number };
+  | { type: 'echo-event'; n: number }
+  | { type: 'explode' };
 type EchoEvent = { type: 'pong'; data: Uint8Array; from: TransportAddress } | { type: 'woke'; at: Millis } | { type: 'n'; n: number };
 
 /** Answers PING with PONG from the socket it came in on; wakes at requested deadlines. */
@@ -56,6 +57,9 @@ class EchoEngine {
       case 'echo-event':
         this.out.push({ type: 'n', n: input.n });
         return;
+      case 'explode':
+        this.out.push({ type: 'n', n: -1 });
+        throw new Error('refused command');
     }
   }
   handleTimeout(now: Millis): void {
@@ -213,6 +217,18 @@ test('commands from inside an event callback run after the current drain, in ord
   d.input({ type: 'echo-event', n: 0 });
   assert.deepEqual(seen, [0, 1, 2, 3]);
   assert.equal(errors.length, 1); // a throwing callback is reported, the drain goes on
+  await d.close();
+});
+
+test('an engine that throws on a command: the caller gets the error, queued outputs still go out', async () => {
+  const sockets = await UdpSockets.bind({ addresses: ['127.0.0.1'] });
+  const seen: EchoEvent[] = [];
+  const d = new EngineDriver<EchoCommand, EchoEvent>({ engine: new EchoEngine(), transport: sockets, onEvent: (e) => seen.push(e) });
+  assert.throws(() => d.input({ type: 'explode' }), /refused command/);
+  assert.deepEqual(seen, [{ type: 'n', n: -1 }]);
+  d.input({ type: 'echo-event', n: 5 }); // still usable
+  assert.deepEqual(seen[1], { type: 'n', n: 5 });
+  assert.equal(d.counters.get('engine-error'), 0); // command errors belong to the caller
   await d.close();
 });
 

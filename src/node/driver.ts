@@ -48,6 +48,16 @@ export type EngineDriverCounter =
   | 'timer-armed'
   | `rx-${PacketKind}`;
 
+/** Counter names made once, so counting a packet builds no string. */
+const RX_COUNTER: Readonly<Record<PacketKind, EngineDriverCounter>> = {
+  stun: 'rx-stun',
+  zrtp: 'rx-zrtp',
+  dtls: 'rx-dtls',
+  'turn-channel': 'rx-turn-channel',
+  rtp: 'rx-rtp',
+  unknown: 'rx-unknown',
+};
+
 export interface EngineDriverOptions<In, Ev extends EngineEvent> {
   readonly engine: Engine<Datagram | In, Transmit | Ev>;
   readonly transport: DatagramTransport;
@@ -110,9 +120,13 @@ export class EngineDriver<In, Ev extends EngineEvent = EngineEvent> {
     this.busy = true;
     try {
       this.engine.handleInput(this.clock.now(), command);
-      this.flush();
     } finally {
-      this.busy = false;
+      // Even when the engine refused the command, drain what it holds and re-arm.
+      try {
+        this.flush();
+      } finally {
+        this.busy = false;
+      }
     }
   }
 
@@ -131,7 +145,7 @@ export class EngineDriver<In, Ev extends EngineEvent = EngineEvent> {
     if (this.closing) return;
     if (this.kinds !== 'any') {
       const kind = classifyPacket(d.data);
-      this.counters.inc(`rx-${kind}`);
+      this.counters.inc(RX_COUNTER[kind]);
       if (kind === 'unknown') {
         this.counters.inc('dropped-unknown');
         log.debug(`dropped unclassifiable datagram (first byte ${d.data[0]})`);
