@@ -413,3 +413,49 @@ test('random datagrams to the client never throw', () => {
   );
   assert.equal(c.state, 'allocated');
 });
+
+test('property: any mix of sends and idle time delivers everything, in order, both ways', () => {
+  const op = fc.oneof(
+    fc.record({ kind: fc.constant('a2z' as const), size: fc.integer({ min: 0, max: 1400 }) }),
+    fc.record({ kind: fc.constant('z2a' as const), size: fc.integer({ min: 0, max: 1400 }) }),
+    fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 1, max: 700_000 }) }),
+  );
+  fc.assert(
+    fc.property(fc.array(op, { maxLength: 40 }), fc.integer({ min: 1, max: 1000 }), (ops, seed) => {
+      const b = new Bench({}, seed);
+      const a = b.addClient();
+      const z = b.addClient({ username: 'bob', password: 'hunter2' });
+      const [ra, rz] = allocated(b, a, z);
+      b.input(a, { type: 'permit', peer: rz! });
+      b.input(z, { type: 'permit', peer: ra! });
+      const sentA: string[] = [];
+      const sentZ: string[] = [];
+      ops.forEach((o, i) => {
+        if (o.kind === 'wait') {
+          b.advance(o.ms);
+          return;
+        }
+        const msg = `${o.kind}-${i}-`.padEnd(o.size, 'x');
+        if (o.kind === 'a2z') {
+          sentA.push(msg);
+          b.input(a, { type: 'send', peer: rz!, data: text(msg) });
+        } else {
+          sentZ.push(msg);
+          b.input(z, { type: 'send', peer: ra!, data: text(msg) });
+        }
+      });
+      assert.deepEqual(b.received(z), sentA);
+      assert.deepEqual(b.received(a), sentZ);
+      for (const c of [a, z]) {
+        assert.equal(c.state, 'allocated');
+        assert.ok(!b.eventsOf(c).some((e) => e.type === 'failed' || e.type === 'permission-failed'));
+      }
+      assert.equal(b.server.allocationCount, 2);
+      // Nothing the clients sent went anywhere but the server, from their own socket.
+      for (const p of b.wire) {
+        if (sameAddress(p.from, a.local) || sameAddress(p.from, z.local)) assert.ok(sameAddress(p.to, SERVER));
+      }
+    }),
+    { numRuns: 40 },
+  );
+});
