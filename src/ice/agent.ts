@@ -729,10 +729,11 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
     list.triggerFirst(best);
   }
 
+  /** When maybeNominate stops waiting for better pairs (undefined once that has passed). */
   private nominationDeadline(): Millis | undefined {
     const list = this.current;
     if (this.roleValue !== 'controlling' || this.lite || list.completed || list.nominating) return undefined;
-    return list.firstValidAt === undefined ? undefined : list.firstValidAt + NOMINATION_TIMEOUT;
+    return future(list.firstValidAt === undefined ? undefined : list.firstValidAt + NOMINATION_TIMEOUT, this.now);
   }
 
   /** RFC 8445 8.1.2 (and 7.3.1.5 for the controlled agent): a pair is nominated. */
@@ -1037,7 +1038,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
   private failWithoutEocDeadline(): Millis | undefined {
     const list = this.current;
     if (this.selected || list.remoteEndOfCandidates || list.pairs.length === 0 || !list.exhausted()) return undefined;
-    return list.lastActivityAt + FAILED_WITHOUT_EOC_TIMEOUT;
+    return future(list.lastActivityAt + FAILED_WITHOUT_EOC_TIMEOUT, this.now);
   }
 
   private setState(state: IceConnectionState): void {
@@ -1047,4 +1048,9 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
     this.stateValue = state;
     this.emit({ type: 'connection-state', state });
   }
+}
+
+/** A deadline that still lies ahead, or undefined: one already acted on must not re-arm the timer. */
+function future(t: Millis | undefined, now: Millis): Millis | undefined {
+  return t !== undefined && t > now ? t : undefined;
 }

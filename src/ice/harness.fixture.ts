@@ -75,6 +75,12 @@ export function stateTime(p: Peer, state: string): number | undefined {
   return p.log.find((e) => e.event.type === 'connection-state' && e.event.state === state)?.time;
 }
 
+/** The agent asks for no deadline at or before now (one would make the driver spin). */
+export function timerSane(net: Network, p: Peer): boolean {
+  const t = p.agent.pollTimeout();
+  return t === undefined || t > net.now;
+}
+
 export function connected(p: Peer): boolean {
   const s = p.agent.connectionState;
   return s === 'connected' || s === 'completed';

@@ -6,7 +6,7 @@ import type { NatType } from '../sim/index.js';
 import { TurnServer } from '../turn/index.js';
 import { RELAY_ALLOCATE_TIMEOUT } from './constants.js';
 import type { PeerOptions } from './harness.fixture.js';
-import { addPeer, addStunServer, connected, send, start } from './harness.fixture.js';
+import { addPeer, addStunServer, connected, send, start, timerSane } from './harness.fixture.js';
 import type { Peer } from './harness.fixture.js';
 
 interface NatWorld {
@@ -93,6 +93,8 @@ test('port-restricted x symmetric fails without a relay, at a bounded time', () 
   start(net, a, b);
   assert.ok(net.runUntil(() => a.agent.connectionState === 'failed' && b.agent.connectionState === 'failed', { timeout: 30_000 }));
   assert.ok(net.now < 20_000, `failed at ${net.now}`);
+  net.run({ for: 30_000 });
+  assert.ok(timerSane(net, a) && timerSane(net, b));
 });
 
 test('symmetric x symmetric connects through a TURN relay', () => {

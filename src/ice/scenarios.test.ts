@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Network } from '../sim/index.js';
 import type { Link } from '../sim/index.js';
 import { CONSENT_TIMEOUT } from './constants.js';
-import { addPeer, connected, send, start, stateTime, states } from './harness.fixture.js';
+import { addPeer, connected, send, start, stateTime, states, timerSane } from './harness.fixture.js';
 import type { Peer, PeerOptions } from './harness.fixture.js';
 
 function lan(
@@ -130,6 +130,7 @@ test('consent: a cut link goes disconnected within seconds and failed 30 s after
     // Consent was last granted at most one check interval (<= 6 s) before the cut.
     assert.ok(failed >= cutAt + CONSENT_TIMEOUT - 6000 && failed <= cutAt + CONSENT_TIMEOUT, `${p.name} failed ${failed - cutAt} ms after the cut`);
     assert.equal(p.agent.selectedPair, undefined);
+    assert.ok(timerSane(net, p));
   }
   // Consent lost means nothing more is sent on the pair.
   send(net, a, 'late');
@@ -153,6 +154,7 @@ test('idle connection stays up for minutes (consent and keepalives)', () => {
   start(net, a, b);
   assert.ok(net.runUntil(() => connected(a) && connected(b), { timeout: 5000 }));
   net.run({ for: 180_000 });
+  assert.ok(timerSane(net, a) && timerSane(net, b));
   assert.equal(a.agent.connectionState, 'completed');
   assert.equal(b.agent.connectionState, 'completed');
   assert.equal(states(a).length, 3);
@@ -236,4 +238,22 @@ test('same seed, same run: the trace replays bit for bit', () => {
     return net.traceHash();
   };
   assert.equal(run(), run());
+});
+
+test('without end-of-candidates, a check list whose pairs all failed fails after a quiet period', () => {
+  const { net, a, b, link } = lan(16, { role: 'controlling', signalDelay: Infinity }, { role: 'controlled', signalDelay: Infinity });
+  link.cut();
+  net.inject(a.agent, { type: 'set-remote-credentials', ...b.agent.localCredentials });
+  net.inject(a.agent, { type: 'gather' });
+  net.inject(a.agent, {
+    type: 'add-remote-candidate',
+    candidate: { foundation: '1', component: 1, transport: 'udp', priority: 2130706431, address: '192.168.1.20', port: 5000, type: 'host', extensions: [] },
+  });
+  net.run({ for: 60_000 });
+  assert.deepEqual(states(a), ['checking', 'failed']);
+  // The single check fails after ~9.5 s; the list is declared failed 10 s later.
+  const failedAt = stateTime(a, 'failed')!;
+  assert.ok(failedAt > 19_000 && failedAt < 20_000, `failed at ${failedAt}`);
+  assert.ok(timerSane(net, a));
+  assert.equal(net.engineCounters(a.agent).get('timer-in-past'), 0);
 });
