@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { transportAddress, type TransportAddress } from '../core/address.js';
+import fc from 'fast-check';
+import { sameAddress, transportAddress, type TransportAddress } from '../core/address.js';
+import { SeededRandom } from '../core/random.js';
 import { Network, type NatOptions } from './network.js';
-import type { NatType } from './nat.js';
+import { NatTable, type NatType } from './nat.js';
 import { Probe } from './probe.fixture.js';
 
 const PUBLIC = '203.0.113.1';
@@ -249,4 +251,72 @@ test('hole punching works between cone NATs and fails where a symmetric NAT meet
   assert.equal(punch('address-restricted', 'symmetric'), true);
   assert.equal(punch('port-restricted', 'symmetric'), false);
   assert.equal(punch('symmetric', 'symmetric'), false);
+});
+
+/** An outbound packet the NAT translated, for the oracle below. */
+interface Sent {
+  readonly time: number;
+  readonly src: TransportAddress;
+  readonly dst: TransportAddress;
+  readonly external: TransportAddress;
+}
+
+const endpoint = (ips: string[], ports: number[]) =>
+  fc.record({ ip: fc.constantFrom(...ips), port: fc.constantFrom(...ports) }).map((e) => transportAddress(e.ip, e.port));
+
+const op = fc.oneof(
+  // Waits that land exactly on the timeout boundaries (TIMEOUT = 1000) as well as between them.
+  fc.record({ kind: fc.constant('wait' as const), ms: fc.constantFrom(0, 1, 250, 500, 999, 1000, 1001) }),
+  fc.record({
+    kind: fc.constant('out' as const),
+    src: endpoint(['10.0.0.1', '10.0.0.2'], [1000, 2000]),
+    dst: endpoint(['198.51.100.1', '198.51.100.2'], [7, 8]),
+  }),
+  fc.record({
+    kind: fc.constant('in' as const),
+    from: endpoint(['198.51.100.1', '198.51.100.2', '198.51.100.3'], [7, 8, 9]),
+    pick: fc.nat(),
+  }),
+);
+
+test('NatTable agrees with RFC 4787 rules checked against the history of outbound packets', () => {
+  const TIMEOUT = 1000;
+  fc.assert(
+    fc.property(fc.constantFrom<NatType>('full-cone', 'address-restricted', 'port-restricted', 'symmetric'), fc.array(op, { maxLength: 80 }), (type, ops) => {
+      const table = new NatTable(type, PUBLIC, TIMEOUT, false, new SeededRandom(1));
+      const sent: Sent[] = [];
+      let now = 0;
+      const alive = (s: Sent) => now - s.time < TIMEOUT;
+      for (const o of ops) {
+        if (o.kind === 'wait') {
+          now += o.ms;
+        } else if (o.kind === 'out') {
+          const external = table.outbound(now, o.src, o.dst)!;
+          assert.equal(external.address, PUBLIC);
+          const sameKey = (s: Sent) => sameAddress(s.src, o.src) && (type !== 'symmetric' || sameAddress(s.dst, o.dst));
+          // A mapping in use is kept (RFC 4787 REQ-1 for the cone types, §4.1 for symmetric).
+          const last = sent.filter(sameKey).at(-1);
+          if (last && alive(last)) assert.deepEqual(external, last.external);
+          // Live mappings of other keys never share the port.
+          for (const s of sent) if (alive(s) && !sameKey(s)) assert.notEqual(s.external.port, external.port);
+          sent.push({ time: now, src: o.src, dst: o.dst, external });
+        } else {
+          // Aim at a port the NAT used (or used to use), or at one it never did.
+          const port = sent.length > 0 && o.pick % 4 !== 0 ? sent[o.pick % sent.length]!.external.port : 999;
+          const verdict = table.inbound(now, o.from, port);
+          const live = sent.filter((s) => s.external.port === port && alive(s));
+          if (live.length === 0) {
+            assert.equal(verdict, 'nat-no-mapping');
+            continue;
+          }
+          const permitted = live.filter((s) =>
+            type === 'full-cone' ? true : type === 'address-restricted' ? s.dst.address === o.from.address : sameAddress(s.dst, o.from),
+          );
+          if (permitted.length === 0) assert.equal(verdict, 'nat-filtered');
+          else assert.deepEqual(verdict, live.at(-1)!.src);
+        }
+      }
+    }),
+    { numRuns: 400, seed: 4787 },
+  );
 });

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { transportAddress } from '../core/address.js';
 import { OutputQueue, type Datagram, type Engine, type Transmit } from '../core/engine.js';
 import type { Millis } from '../core/time.js';
+import { MAX_HOPS } from './constants.js';
 import { Network } from './network.js';
+import type { Node } from './topology.js';
 import { Echo, Probe } from './probe.fixture.js';
 
 function pair(linkOptions = {}) {
@@ -461,4 +463,31 @@ test('runUntilEvent stops at the first matching event from now on', () => {
   const events = net.events(probe);
   assert.equal(events, net.events(probe), 'the snapshot is reused while nothing changes');
   assert.equal(events.length, 10);
+});
+
+test('a path longer than the hop limit drops the packet as ttl-exceeded', () => {
+  const build = (routers: number) => {
+    const net = new Network();
+    const a = net.addHost('a', ['10.0.0.1']);
+    const b = net.addHost('b', ['10.0.0.2']);
+    let prev: Node = a;
+    for (let i = 0; i < routers; i++) {
+      const r = net.addRouter(`r${i}`);
+      net.link(prev, r);
+      prev = r;
+    }
+    net.link(prev, b);
+    const probe = new Probe();
+    net.attach(a, probe, { port: 1 });
+    const rx = new Probe();
+    net.attach(b, rx, { port: 2 });
+    net.inject(probe, { type: 'send', seq: 1, to: transportAddress('10.0.0.2', 2) });
+    net.run();
+    return { net, received: net.events(rx).length };
+  };
+  // MAX_HOPS links: MAX_HOPS - 1 routers.
+  assert.equal(build(MAX_HOPS - 1).received, 1);
+  const long = build(MAX_HOPS);
+  assert.equal(long.received, 0);
+  assert.equal(long.net.counters.get('dropped:ttl-exceeded'), 1);
 });
