@@ -61,6 +61,11 @@ export const MAX_PENDING_BYTES_PER_PEER = 16 * 1500;
  */
 export const MAX_STALE_NONCE_RETRIES = 3;
 
+/**
+ * Test server: relayed ports when none are configured. RFC 8656 7.2 suggests the dynamic
+ * range (RFC 6335 6: 49152-65535); 256 of them is plenty for tests and cheap to bind.
+ */
+export const SERVER_RELAY_PORTS = { min: 49152, max: 49407 } as const;
 /** Test server: how long one nonce stays valid before a 438 (RFC 8489 9.2: server's choice). */
 export const SERVER_NONCE_LIFETIME = 3_600_000;
 /** Test server: allocations per username (RFC 8656 7.2 lets servers cap this; 486 beyond). */

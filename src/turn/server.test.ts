@@ -186,6 +186,14 @@ test('Allocate checks REQUESTED-TRANSPORT, address family, unsupported attribute
   assert.equal(errorCode(h.request(StunMethod.Allocate, { requestedTransport: 17 }, true, fifth)), 508);
 });
 
+test('the listening port is never handed out as a relayed port', () => {
+  const h = new Harness({ relayPorts: { min: LISTEN.port, max: LISTEN.port + 1 } });
+  assert.deepEqual(h.server.ports(), [LISTEN.port, LISTEN.port + 1]);
+  assert.equal(h.allocate().port, LISTEN.port + 1);
+  const other = transportAddress('198.51.100.8', 50000);
+  assert.equal(errorCode(h.request(StunMethod.Allocate, { requestedTransport: 17 }, true, other)), 508);
+});
+
 test('Refresh, CreatePermission and ChannelBind without an allocation get 437', () => {
   const h = new Harness();
   h.request(StunMethod.Allocate, {}, false);

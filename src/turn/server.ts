@@ -50,6 +50,7 @@ import {
   SERVER_MAX_CHANNELS,
   SERVER_MAX_PERMISSIONS,
   SERVER_NONCE_LIFETIME,
+  SERVER_RELAY_PORTS,
 } from './constants.js';
 import { permissionKey } from './peers.js';
 
@@ -63,7 +64,7 @@ export interface TurnServerOptions {
   readonly listen: TransportAddress;
   /** The IP of relayed addresses (default: the listening IP). */
   readonly relayAddress?: string;
-  /** Relayed ports, inclusive (default 49152-49407). */
+  /** Relayed ports, inclusive (default 49152-49407); the listening port is never handed out. */
   readonly relayPorts?: { readonly min: number; readonly max: number };
   readonly realm: string;
   /** Long-term credentials: username to password. */
@@ -161,7 +162,7 @@ export class TurnServer implements Engine<Datagram, TurnServerOutput> {
   constructor(opts: TurnServerOptions) {
     this.listen = opts.listen;
     this.relayAddress = opts.relayAddress ?? opts.listen.address;
-    this.relayPorts = opts.relayPorts ?? { min: 49152, max: 49407 };
+    this.relayPorts = opts.relayPorts ?? SERVER_RELAY_PORTS;
     if (!(this.relayPorts.min >= 1 && this.relayPorts.max <= 65535 && this.relayPorts.min <= this.relayPorts.max)) {
       throw new RangeError('TurnServer relayPorts must be a non-empty range within 1-65535');
     }
@@ -408,14 +409,17 @@ export class TurnServer implements Engine<Datagram, TurnServerOutput> {
   private freePort(): number | undefined {
     const { min, max } = this.relayPorts;
     const span = max - min + 1;
-    if (this.byPort.size >= span) return undefined;
     // RFC 8656 7.2 recommends a random port; probe linearly from a random start.
     const start = randomInt(this.rng, 0, span - 1);
     for (let i = 0; i < span; i++) {
       const port = min + ((start + i) % span);
-      if (!this.byPort.has(port)) return port;
+      if (!this.byPort.has(port) && !this.isListening(port)) return port;
     }
     return undefined;
+  }
+
+  private isListening(port: number): boolean {
+    return port === this.listen.port && this.relayAddress === this.listen.address;
   }
 
   /** RFC 8656 8. */
