@@ -5,13 +5,18 @@
  *   lo         querier and responder in this process, on a multicast-enabled loopback
  *   veth       the responder runs in a second namespace joined to this one by a veth pair
  *              (10.99.0.1/24, fd99::1/64 there; 10.99.0.2/24, fd99::2/64 here)
+ *   ice-mdns   two ICE agents on loopback; b hides its host candidate behind a `.local`
+ *              name it publishes, a resolves it with our querier and connects
  *   responder  (internal) the far end of `veth`: reads one `start` line, answers, and exits
  *              when its stdin closes
  */
 
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { listInterfaces, nodeMdnsResolver, nodeMdnsResponder } from '../../src/node/index.js';
+import { type Datagram, SeededRandom } from '../../src/core/index.js';
+import { IceAgent, type IceEvent, type IceInput } from '../../src/ice/index.js';
+import { EngineDriver, UdpSockets, listInterfaces, nodeMdnsResolver, nodeMdnsResponder } from '../../src/node/index.js';
+import type { Candidate } from '../../src/sdp/index.js';
 import { assertIsolated, sh } from './netns.js';
 
 const NAME = '9b2c6a1e-4f3d-4e5a-8b7c-1d2e3f4a5b6c.local';
@@ -139,11 +144,67 @@ async function responderRole(): Promise<void> {
   await responder.close();
 }
 
+function until(check: () => boolean, ms: number): Promise<boolean> {
+  const end = performance.now() + ms;
+  return new Promise((resolve) => {
+    const poll = (): void => {
+      if (check() || performance.now() > end) resolve(check());
+      else setTimeout(poll, 5);
+    };
+    poll();
+  });
+}
+
+async function icePeer(role: 'controlling' | 'controlled', seed: number) {
+  const sockets = await UdpSockets.bind({ addresses: ['127.0.0.1'] });
+  const agent = new IceAgent({ rng: new SeededRandom(seed), role });
+  const events: IceEvent[] = [];
+  const driver = new EngineDriver<Exclude<IceInput, Datagram>, IceEvent>({
+    engine: agent,
+    transport: sockets,
+    onEvent: (e) => events.push(e),
+  });
+  driver.input({ type: 'add-local-address', address: sockets.localAddresses[0]! });
+  driver.input({ type: 'gather' });
+  const candidates = events.flatMap((e) => (e.type === 'local-candidate' ? [e.candidate] : []));
+  return { agent, driver, events, candidate: candidates[0]! };
+}
+
+async function iceMdnsScenario(): Promise<object> {
+  assertIsolated();
+  sh('ip link set lo up', 'ip link set lo multicast on', 'ip route add 224.0.0.0/4 dev lo');
+  const lo = listInterfaces({ includeLoopback: true, families: ['IPv4'] });
+  const a = await icePeer('controlling', 11);
+  const b = await icePeer('controlled', 12);
+  // b hides its host address the way browsers do (draft-ietf-mmusic-mdns-ice-candidates).
+  const publisher = await nodeMdnsResponder({ interfaces: lo });
+  publisher.publish(NAME, b.candidate.address);
+  const hidden: Candidate = { ...b.candidate, address: NAME };
+  const resolver = await nodeMdnsResolver({ interfaces: lo });
+  a.driver.input({ type: 'set-remote-credentials', ...b.agent.localCredentials });
+  b.driver.input({ type: 'set-remote-credentials', ...a.agent.localCredentials });
+  b.driver.input({ type: 'add-remote-candidate', candidate: a.candidate });
+  const resolved = await resolver.resolve(hidden.address, 3000);
+  if (resolved) a.driver.input({ type: 'add-remote-candidate', candidate: { ...hidden, address: resolved } });
+  const up = (s: string) => s === 'connected' || s === 'completed';
+  const connected = await until(() => up(a.agent.connectionState) && up(b.agent.connectionState), 5000);
+  const selectedRemote = a.agent.selectedPair?.remote.address;
+  a.driver.input({ type: 'close' });
+  b.driver.input({ type: 'close' });
+  await Promise.all([a.driver.close(), b.driver.close(), resolver.close(), publisher.close()]);
+  return { resolved, connected, selectedRemote, handles: handles() };
+}
+
 const mode = process.argv[2];
 try {
   if (mode === 'responder') await responderRole();
   else {
-    const result = mode === 'lo' ? await loScenario() : mode === 'veth' ? await vethScenario() : undefined;
+    const scenarios: Record<string, () => Promise<object>> = {
+      lo: loScenario,
+      veth: vethScenario,
+      'ice-mdns': iceMdnsScenario,
+    };
+    const result = await scenarios[mode ?? '']?.();
     if (!result) throw new Error(`unknown mode ${mode}`);
     process.stdout.write(`${JSON.stringify(result)}\n`);
   }

@@ -44,3 +44,8 @@ test('querier and responder in two namespaces joined by a veth pair (IPv4 and IP
   assert.equal(r['overV6'], 'fd99::1');
   assert.deepEqual(r['v6counters'], { sent: 1 });
 });
+
+test('ICE connects to a peer whose host candidate is a .local name, resolved by our querier', async () => {
+  const r = await scenario('ice-mdns');
+  assert.deepEqual(r, { resolved: '127.0.0.1', connected: true, selectedRemote: '127.0.0.1', handles: [] });
+});
