@@ -49,6 +49,12 @@ export const HANDSHAKE_WINDOW = 8;
 export const MAX_HELLO_VERIFY = 4;
 /** Cookie size a server sends; RFC 6347 allows up to 255 bytes (4.2.1). */
 export const COOKIE_SIZE = 20;
+/**
+ * Epoch-1 records that arrive before we can decrypt them (the peer's Finished overtaking its
+ * ClientKeyExchange) are kept and replayed once the keys exist (RFC 6347 4.1 allows this);
+ * a flight has one such record, a few cover duplicates.
+ */
+export const MAX_EARLY_RECORDS = 8;
 /** Received application records held while the SDP fingerprint is not yet known. */
 export const MAX_PENDING_DATA = 256;
 /** Anti-replay window width (RFC 6347 4.1.2.6: a 64-entry bitmap is the minimum). */

@@ -33,6 +33,7 @@ import {
   DTLS_1_2,
   HANDSHAKE_HEADER_SIZE,
   INITIAL_RETRANSMIT_MS,
+  MAX_EARLY_RECORDS,
   MAX_FLIGHT_TRANSMISSIONS,
   MAX_HELLO_VERIFY,
   MAX_PENDING_DATA,
@@ -177,6 +178,7 @@ export class DtlsEndpoint implements Engine<DtlsInput, DtlsOutput> {
   private writeCipher: RecordProtection | undefined;
   private readCipher: RecordProtection | undefined;
   private readonly replay = [new ReplayWindow(), new ReplayWindow()];
+  private readonly earlyRecords: Uint8Array[] = [];
 
   // Flight retransmission (RFC 6347 4.2.4).
   private flight: FlightEntry[] = [];
@@ -313,6 +315,10 @@ export class DtlsEndpoint implements Engine<DtlsInput, DtlsOutput> {
       const rec = r.value;
       const start = at;
       at = rec.end;
+      if (rec.epoch === 1 && !this.readCipher && this.earlyRecords.length < MAX_EARLY_RECORDS) {
+        this.earlyRecords.push(data.slice(start, rec.end)); // replayed when the keys exist
+        continue;
+      }
       if (rec.epoch > 1 || (rec.epoch === 1 && !this.readCipher)) {
         this.counters.inc('record-unknown-epoch');
         continue;
@@ -340,6 +346,9 @@ export class DtlsEndpoint implements Engine<DtlsInput, DtlsOutput> {
       }
       window.accept(rec.sequence);
       this.handleRecord(now, rec.type, rec.epoch, body);
+    }
+    if (this.readCipher && this.earlyRecords.length > 0) {
+      for (const early of this.earlyRecords.splice(0)) this.handleDatagram(now, early);
     }
   }
 
@@ -981,5 +990,6 @@ export class DtlsEndpoint implements Engine<DtlsInput, DtlsOutput> {
     this.flight = [];
     this.flightDeadline = undefined;
     this.pendingData.length = 0;
+    this.earlyRecords.length = 0;
   }
 }
