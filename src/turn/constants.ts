@@ -38,6 +38,11 @@ export const PERMISSION_LIFETIME = 300_000;
 export const PERMISSION_REFRESH = PERMISSION_LIFETIME - 60_000;
 /** RFC 8656 12: a channel binding lives 10 minutes unless refreshed. */
 export const CHANNEL_LIFETIME = 600_000;
+/**
+ * RFC 8656 12: after a binding expires, neither its channel number nor its peer may be bound
+ * to anything else for 5 minutes (so late packets cannot reach the wrong peer).
+ */
+export const CHANNEL_QUARANTINE = 300_000;
 /** RFC 8656 12: refresh a binding before it expires; one minute of margin, as above. */
 export const CHANNEL_REFRESH = CHANNEL_LIFETIME - 60_000;
 

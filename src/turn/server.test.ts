@@ -299,6 +299,25 @@ test('ChannelBind: ChannelData both ways, conflicts refused, expiry after 10 min
   assert.ok(late && decodeStun(late.data).ok, 'after the channel expires, Data indications again');
 });
 
+test('an expired channel and its peer stay reserved for 5 minutes (RFC 8656 12)', () => {
+  const h = new Harness({ defaultLifetime: 3600 });
+  h.allocate();
+  const other = transportAddress(PEER.address, PEER.port + 1);
+  const bind = (peer: TransportAddress, channelNumber: number): DecodedStun =>
+    h.request(StunMethod.ChannelBind, { xorPeerAddress: [peer], channelNumber });
+  assert.equal(bind(PEER, 0x4000).cls, StunClass.Success);
+  h.advance(600_000); // expired
+  assert.deepEqual(transmits(h.input(encodeChannelData(0x4000, new Uint8Array(1)))), []);
+  assert.equal(errorCode(bind(other, 0x4000)), 400, 'channel in quarantine');
+  assert.equal(errorCode(bind(PEER, 0x4001)), 400, 'peer in quarantine');
+  h.advance(300_000);
+  assert.equal(bind(other, 0x4000).cls, StunClass.Success);
+  assert.equal(bind(PEER, 0x4001).cls, StunClass.Success);
+  // Rebinding the same pair revives a binding in quarantine.
+  h.advance(700_000);
+  assert.equal(bind(other, 0x4000).cls, StunClass.Success);
+});
+
 test('Refresh extends the allocation; lifetime 0 deletes it; unrefreshed ones expire', () => {
   const h = new Harness({ defaultLifetime: 120 });
   const relayed = h.allocate();

@@ -6,8 +6,7 @@
  * It receives datagrams on its listening address and on every relayed address it hands
  * out (`relayAddress` with a port from `relayPorts`); the driver delivers both kinds to this
  * one engine. Not implemented: EVEN-PORT and RESERVATION-TOKEN (refused with 420), TCP
- * allocations (RFC 6062), IPv6/IPv4 dual allocations (ADDITIONAL-ADDRESS-FAMILY), and the
- * 5-minute quarantine of expired channel numbers (RFC 8656 12).
+ * allocations (RFC 6062) and IPv6/IPv4 dual allocations (ADDITIONAL-ADDRESS-FAMILY).
  */
 
 import {
@@ -42,6 +41,7 @@ import type { DecodedStun, StunAttributes } from '../stun/index.js';
 import { decodeChannelData, encodeChannelData, isValidChannel } from './channel-data.js';
 import {
   CHANNEL_LIFETIME,
+  CHANNEL_QUARANTINE,
   DEFAULT_LIFETIME_SECONDS,
   MAX_LIFETIME_SECONDS,
   MAX_RELAYED_PAYLOAD,
@@ -474,7 +474,8 @@ export class TurnServer implements Engine<Datagram, TurnServerOutput> {
     }
     const peerKey = addressKey(peer);
     let binding = alloc.channels.get(channel);
-    // One channel per peer and one peer per channel.
+    // One channel per peer and one peer per channel, also while an expired binding is in
+    // quarantine (RFC 8656 12); rebinding the same pair refreshes or revives it.
     if ((binding && !sameAddress(binding.peer, peer)) || (!binding && alloc.channelOf.has(peerKey))) {
       this.reject(alloc.client, msg, StunErrorCode.BadRequest, creds.key);
       return;
@@ -493,6 +494,7 @@ export class TurnServer implements Engine<Datagram, TurnServerOutput> {
       alloc.channelOf.set(peerKey, binding);
     }
     binding.expiresAt = now + CHANNEL_LIFETIME;
+    this.schedule(binding.expiresAt + CHANNEL_QUARANTINE);
     // RFC 8656 12.2: a binding also installs or refreshes the peer's permission.
     alloc.permissions.set(permKey, now + PERMISSION_LIFETIME);
     this.schedule(now + PERMISSION_LIFETIME);
@@ -596,12 +598,14 @@ export class TurnServer implements Engine<Datagram, TurnServerOutput> {
         if (expiresAt <= now) alloc.permissions.delete(key);
         else next = earliest(next, expiresAt);
       }
+      // An expired binding relays nothing but stays in the maps through its quarantine.
       for (const [channel, binding] of alloc.channels) {
-        if (binding.expiresAt <= now) {
+        const release = binding.expiresAt + CHANNEL_QUARANTINE;
+        if (release <= now) {
           alloc.channels.delete(channel);
           alloc.channelOf.delete(addressKey(binding.peer));
         } else {
-          next = earliest(next, binding.expiresAt);
+          next = earliest(next, release);
         }
       }
     }
