@@ -18,4 +18,4 @@ export {
 export { Host, Link, NatBox, Router, type Node, type Realm, type Socket } from './topology.js';
 export { LinkDirection, type DropReason, type GilbertElliott, type LinkCounter, type LinkParams } from './link.js';
 export type { NatMapping, NatType } from './nat.js';
-export type { TraceEntry, TraceKind, TraceOptions } from './trace.js';
+export { formatTrace, type TraceEntry, type TraceKind, type TraceOptions } from './trace.js';

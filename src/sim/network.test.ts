@@ -6,6 +6,7 @@ import type { Millis } from '../core/time.js';
 import { MAX_HOPS } from './constants.js';
 import { Network } from './network.js';
 import type { Node } from './topology.js';
+import { formatTrace } from './trace.js';
 import { Echo, Probe } from './probe.fixture.js';
 
 function pair(linkOptions = {}) {
@@ -490,4 +491,26 @@ test('a path longer than the hop limit drops the packet as ttl-exceeded', () => 
   const long = build(MAX_HOPS);
   assert.equal(long.received, 0);
   assert.equal(long.net.counters.get('dropped:ttl-exceeded'), 1);
+});
+
+test('formatTrace prints one readable line per entry', () => {
+  const { net, probe } = pair({ duplicate: 1 });
+  net.inject(probe, { type: 'send', seq: 1, to: transportAddress('10.0.0.9', 7) });
+  net.inject(probe, { type: 'send', seq: 2, size: 10, to: ECHO });
+  net.run({ until: 50 });
+  assert.equal(
+    formatTrace(net.trace),
+    [
+      '     0.000 sent       a          10.0.0.1:5000 -> 10.0.0.9:7  4 B #1',
+      '     0.000 dropped    a          10.0.0.1:5000 -> 10.0.0.9:7  4 B #1 no-route',
+      '     0.000 sent       a          10.0.0.1:5000 -> 10.0.0.2:7  10 B #2',
+      '     0.000 duplicated a          10.0.0.1:5000 -> 10.0.0.2:7  10 B #3 copy of #2',
+      '    50.000 delivered  b          10.0.0.1:5000 -> 10.0.0.2:7  10 B #2',
+      '    50.000 sent       b          10.0.0.2:7 -> 10.0.0.1:5000  10 B #4',
+      '    50.000 duplicated b          10.0.0.2:7 -> 10.0.0.1:5000  10 B #5 copy of #4',
+      '    50.000 delivered  b          10.0.0.1:5000 -> 10.0.0.2:7  10 B #3',
+      '    50.000 sent       b          10.0.0.2:7 -> 10.0.0.1:5000  10 B #6',
+      '    50.000 duplicated b          10.0.0.2:7 -> 10.0.0.1:5000  10 B #7 copy of #6',
+    ].join('\n'),
+  );
 });

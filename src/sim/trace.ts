@@ -4,7 +4,7 @@
  * payload bytes included, so `hash()` proves two runs identical bit for bit however long.
  */
 
-import type { TransportAddress } from '../core/address.js';
+import { addressKey, type TransportAddress } from '../core/address.js';
 import { BoundedQueue } from '../core/queue.js';
 import type { Millis } from '../core/time.js';
 import { DROP_REASONS, type DropReason } from './link.js';
@@ -102,4 +102,20 @@ export class TraceRecorder {
     if (!this.hasher) throw new Error('trace hashing is switched off (trace: { hash: false })');
     return this.hasher.digest();
   }
+}
+
+/**
+ * Trace entries as text, one line each, for reading a failing test's last moments:
+ * `   150.000 dropped    natA       203.0.113.1:1234 -> 198.51.100.1:3478  100 B #7 nat-filtered`
+ */
+export function formatTrace(entries: readonly TraceEntry[]): string {
+  return entries
+    .map((e) => {
+      const extra = e.reason ?? (e.parent !== undefined ? `copy of #${e.parent}` : '');
+      return (
+        `${e.time.toFixed(3).padStart(10)} ${e.kind.padEnd(10)} ${e.node.padEnd(10)} ` +
+        `${addressKey(e.from)} -> ${addressKey(e.to)}  ${e.size} B #${e.id}${extra ? ` ${extra}` : ''}`
+      );
+    })
+    .join('\n');
 }
