@@ -95,3 +95,14 @@ test('StunServer answers Binding requests with the source address and ignores th
   assert.equal(s.counters.get('not-binding-request'), 1);
   assert.equal(s.pollTimeout(), undefined);
 });
+
+test('isIpLiteral accepts every IPv4 and IPv6 literal and refuses host names', () => {
+  fc.assert(
+    fc.property(fc.ipV4(), fc.ipV6(), fc.domain(), (v4, v6, name) => {
+      assert.ok(isIpLiteral(v4), v4);
+      assert.ok(isIpLiteral(v6), v6);
+      assert.ok(!isIpLiteral(name) || /^[0-9.]+$/.test(name), name);
+      assert.ok(!isIpLiteral(`${name}.local`));
+    }),
+  );
+});
