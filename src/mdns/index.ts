@@ -3,7 +3,6 @@
  * the `.local` names browsers use for host candidates, and a small responder.
  */
 export * from './constants.js';
-export { ExpiringMap } from './cache.js';
 export {
   type DnsMessage,
   type DnsQuestion,
@@ -13,7 +12,7 @@ export {
   encodeDnsMessage,
   recordAddress,
 } from './message.js';
-export { isValidDnsName, normalizeName, readName } from './name.js';
+export { isValidDnsName, normalizeName } from './name.js';
 export * from './querier.js';
 export * from './responder.js';
 export { groupAddress } from './wire.js';
