@@ -85,10 +85,6 @@ export class CheckList {
     this.remoteKey = shortTermKey(remote.pwd);
   }
 
-  get remoteCount(): number {
-    return this.remotes.size;
-  }
-
   remoteAt(address: TransportAddress): RemoteCandidate | undefined {
     return this.remotes.get(addressKey(address));
   }

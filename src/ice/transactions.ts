@@ -47,10 +47,6 @@ export interface TxnSpec {
 export class Transactions {
   private readonly byKey = new Map<string, Txn>();
 
-  get size(): number {
-    return this.byKey.size;
-  }
-
   /** Registers a request that is being sent now (the first transmission). */
   open(spec: TxnSpec, now: number): Txn {
     const t: Txn = {
