@@ -49,7 +49,6 @@ import {
   LOCAL_MAX_MESSAGE_SIZE,
   MAX_ASSOCIATION_RETRANSMITS,
   MAX_DUP_TSNS_PER_SACK,
-  MAX_GAP_BLOCKS_PER_SACK,
   MAX_INIT_RETRANSMITS,
   MAX_STREAMS,
   MAX_STREAMS_PER_RESET,
@@ -57,6 +56,7 @@ import {
   MIN_MTU,
   RTO_INITIAL_MS,
   RTO_MAX_MS,
+  SACK_HEADER_SIZE,
   VALID_COOKIE_LIFE_MS,
 } from './constants.js';
 import { openCookie, signCookie, type CookieState } from './cookie.js';
@@ -1004,7 +1004,9 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
       type: 'sack',
       cumTsn: t.cumTsn,
       aRwnd: Math.max(0, this.receiveWindow - this.reassembly.bufferedBytes),
-      gaps: t.gapBlocks(MAX_GAP_BLOCKS_PER_SACK),
+      // As many gap blocks as fit in one packet: after a burst of losses the sender needs
+      // to see every hole to mark it for fast retransmit (RFC 9260 7.2.4).
+      gaps: t.gapBlocks((this.mtu - COMMON_HEADER_SIZE - SACK_HEADER_SIZE - 4 * this.dups.length) >> 2),
       dups: this.dups,
     });
     this.dups = [];

@@ -44,8 +44,8 @@ export const MAX_TSN_LOOKAHEAD = 65535;
 
 /** Most duplicate TSNs reported in one SACK (RFC 9260 3.3.4 allows any; we bound it). */
 export const MAX_DUP_TSNS_PER_SACK = 16;
-/** Most gap ack blocks reported in one SACK; keeps a SACK well inside one packet. */
-export const MAX_GAP_BLOCKS_PER_SACK = 64;
+/** RFC 9260 3.3.4: a SACK chunk's fixed part (header, cumulative TSN, a_rwnd, counts). */
+export const SACK_HEADER_SIZE = 16;
 
 /**
  * Delayed SACK timer (RFC 9260 6.2 allows up to 500 ms, most stacks use 200 ms). We ack

@@ -309,6 +309,7 @@ export class Sender {
       if (c.payload.length + DATA_CHUNK_HEADER_SIZE > room) return undefined;
       c.state = IN_FLIGHT;
       c.transmissions++;
+      c.misses = 0;
       c.sentAt = now;
       this.retransmitCount--;
       this.flightSize += c.payload.length;
