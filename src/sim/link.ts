@@ -98,12 +98,16 @@ function checkNonNegative(name: string, v: number): void {
   if (!(v >= 0)) throw new RangeError(`link ${name} must be >= 0, got ${v}`);
 }
 
+function checkTime(name: string, v: number): void {
+  if (!(v >= 0 && v < Infinity)) throw new RangeError(`link ${name} must be a finite number of ms >= 0, got ${v}`);
+}
+
 /** Merges and validates link parameters; throws RangeError on nonsense. */
 export function resolveLinkParams(base: LinkParams, patch: Partial<LinkParams>): LinkParams {
   const p: LinkParams = { ...base, ...stripUndefined(patch) };
-  checkNonNegative('delay', p.delay);
-  checkNonNegative('jitter', p.jitter);
-  checkNonNegative('reorderDelay', p.reorderDelay);
+  checkTime('delay', p.delay);
+  checkTime('jitter', p.jitter);
+  checkTime('reorderDelay', p.reorderDelay);
   checkProbability('duplicate', p.duplicate);
   checkProbability('reorder', p.reorder);
   if (typeof p.loss === 'number') checkProbability('loss', p.loss);

@@ -514,3 +514,24 @@ test('formatTrace prints one readable line per entry', () => {
     ].join('\n'),
   );
 });
+
+test('non-finite times are refused up front', () => {
+  const { net, a, b, link } = pair();
+  assert.throws(() => net.link(a, b, { delay: Infinity }), RangeError);
+  assert.throws(() => link.update({ jitter: NaN }), RangeError);
+  assert.throws(() => net.at(Infinity, () => {}), RangeError);
+  assert.throws(() => net.at(NaN, () => {}), RangeError);
+  assert.throws(() => net.run({ until: NaN }), RangeError);
+  assert.throws(() => net.runUntil(() => false, { timeout: Infinity }), RangeError);
+  const nan: Engine<Datagram, Transmit> = {
+    handleInput: () => {},
+    handleTimeout: () => {},
+    pollOutput: () => undefined,
+    pollTimeout: () => NaN,
+  };
+  assert.throws(() => net.attach(a, nan), /NaN/);
+  // Infinity means no deadline.
+  const never: Engine<Datagram, Transmit> = { ...nan, pollTimeout: () => Infinity };
+  net.attach(b, never);
+  assert.equal(net.nextEventTime, undefined);
+});

@@ -447,7 +447,8 @@ export class Network {
     }
     if (!rec.attached) return;
     const t = engine.pollTimeout();
-    if (t === undefined) return this.cancelTimer(rec);
+    if (t === undefined || t === Infinity) return this.cancelTimer(rec);
+    if (Number.isNaN(t)) throw new SansRtcError('sim-bad-deadline', 'an engine returned NaN from pollTimeout');
     let at = t;
     if (at < this.clock) {
       rec.counters.inc('timer-in-past');
@@ -665,7 +666,7 @@ export class Network {
 
   /** Schedules a test action at virtual time `time` (not in the past). */
   at(time: Millis, fn: () => void): void {
-    if (!(time >= this.clock)) throw new RangeError(`cannot schedule at ${time}: now is ${this.clock}`);
+    if (!(time >= this.clock && time < Infinity)) throw new RangeError(`cannot schedule at ${time}: now is ${this.clock}`);
     this.heap.push(time, { kind: 'action', fn });
   }
 
@@ -680,7 +681,7 @@ export class Network {
    */
   run(options: RunOptions = {}): number {
     const deadline = options.until ?? (options.for !== undefined ? this.clock + options.for : Infinity);
-    if (deadline < this.clock) throw new RangeError(`run until ${deadline}: now is already ${this.clock}`);
+    if (!(deadline >= this.clock)) throw new RangeError(`run until ${deadline}: now is ${this.clock}`);
     this.loop(deadline, undefined, options.maxSteps ?? this.maxSteps);
     if (deadline !== Infinity) this.clock = deadline;
     return this.steps;
@@ -692,6 +693,7 @@ export class Network {
    */
   runUntil(predicate: () => boolean, options: RunUntilOptions = {}): boolean {
     const deadline = this.clock + (options.timeout ?? DEFAULT_RUN_UNTIL_TIMEOUT);
+    if (!(deadline >= this.clock && deadline < Infinity)) throw new RangeError(`bad runUntil timeout ${options.timeout}`);
     if (predicate()) return true;
     if (this.loop(deadline, predicate, options.maxSteps ?? this.maxSteps)) return true;
     this.clock = deadline;
