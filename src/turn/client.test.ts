@@ -191,6 +191,27 @@ test('two clients exchange data both ways via Data indications and ChannelData',
   assert.ok(clientToServer.every((p) => p.data[0]! >> 6 === 1));
 });
 
+test('IPv6 all the way: allocation, indications and channels', () => {
+  const b = new Bench({ listen: transportAddress('2001:db8::1', 3478) });
+  const a = b.addClient();
+  const z = b.addClient({ username: 'bob', password: 'hunter2' });
+  const [ra, rz] = allocated(b, a, z);
+  assert.equal(ra!.family, 'IPv6');
+  assert.equal(ra!.address, '2001:db8::1');
+  const first = b.eventsOf(a)[0]!;
+  assert.ok(first.type === 'allocated' && sameAddress(first.mapped, a.local));
+  b.input(z, { type: 'permit', peer: ra! });
+  b.input(a, { type: 'send', peer: rz!, data: text('over v6') });
+  b.input(z, { type: 'send', peer: ra!, data: text('back over v6') });
+  b.input(a, { type: 'send', peer: rz!, data: text('channel v6') });
+  assert.deepEqual(b.received(z), ['over v6', 'channel v6']);
+  assert.deepEqual(b.received(a), ['back over v6']);
+  // An IPv4 peer does not fit an IPv6 relay (RFC 8656 9.1: 443).
+  b.input(a, { type: 'permit', peer: PEER });
+  const refused = b.eventsOf(a).find((e) => e.type === 'permission-failed');
+  assert.ok(refused && refused.type === 'permission-failed' && refused.error.stunCode === 443);
+});
+
 test('data is sent by Send indication until the channel is bound', () => {
   const b = new Bench();
   const c = b.addClient();

@@ -48,9 +48,10 @@ export class Bench {
 
   addClient(opts: Partial<TurnClientOptions> = {}): TurnClient {
     const n = this.clients.length + 1;
+    const listen = this.server.listen;
     const c = new TurnClient({
-      server: SERVER,
-      local: transportAddress(`198.51.100.${n}`, 5000),
+      server: listen,
+      local: transportAddress(listen.family === 'IPv6' ? `2001:db8:1::${n}` : `198.51.100.${n}`, 5000),
       username: 'alice',
       password: 'secret',
       rng: this.rng.fork(),
@@ -154,7 +155,7 @@ export class Bench {
     const d = { type: 'datagram' as const, data: p.data, from: p.from, to: p.to };
     const { min, max } = this.server.relayPorts;
     if (
-      sameAddress(p.to, SERVER) ||
+      sameAddress(p.to, this.server.listen) ||
       (p.to.address === this.server.relayAddress && p.to.port >= min && p.to.port <= max)
     ) {
       this.server.handleInput(this.now, d);
