@@ -192,8 +192,12 @@ test('garbled, unknown and poisoned datagrams never crash; later traffic still f
   // No destination, or a `from` we have no socket for.
   assert.equal(p.a.send({ type: 'transmit', data: new Uint8Array(1) }), false);
   assert.equal(p.a.send({ type: 'transmit', data: new Uint8Array(1), from: transportAddress('127.0.0.2', 1), to: p.bAddr }), false);
+  // A family the socket cannot reach, and a host name (sansrtc only sends to IP literals).
+  assert.equal(p.a.send({ type: 'transmit', data: new Uint8Array(1), from: p.aAddr, to: transportAddress('::1', 9) }), false);
   assert.equal(p.a.counters.get('no-destination'), 1);
-  assert.equal(p.a.counters.get('no-socket'), 1);
+  assert.equal(p.a.counters.get('no-socket'), 2);
+  p.a.send({ type: 'transmit', data: new Uint8Array(1), to: { family: 'IPv4', address: 'example.invalid', port: 9 } });
+  await until('host name refused', () => p.a.counters.get('socket-error') === 1);
   await new Promise<void>((r) => raw.close(() => r()));
   await Promise.all([p.da.close(), p.db.close()]);
   assert.deepEqual(resources(), before);

@@ -172,7 +172,7 @@ export class UdpSockets implements DatagramTransport {
       return false;
     }
     const entry = t.from ? this.byKey.get(addressKey(t.from)) : this.firstOf(to.family);
-    if (!entry || this.closing) {
+    if (!entry || entry.local.family !== to.family || this.closing) {
       this.counters.inc('no-socket');
       log.debug(`no socket for ${t.from ? addressKey(t.from) : to.family}`);
       return false;
