@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { transportAddress } from '../core/index.js';
 import { Network } from '../sim/index.js';
 import type { Link } from '../sim/index.js';
 import { CONSENT_TIMEOUT } from './constants.js';
@@ -84,35 +85,41 @@ test('connects over a lossy link (30% loss each way)', () => {
   assert.ok(net.runUntil(() => connected(a) && connected(b), { timeout: 20_000 }));
 });
 
-test('ICE restart while data flows: the old pair carries data until the new one is selected', () => {
-  const { net, a, b } = lan(7, { role: 'controlling' }, { role: 'controlled' }, { delay: 10 });
-  start(net, a, b);
-  assert.ok(net.runUntil(() => connected(a) && connected(b), { timeout: 5000 }));
-  let seq = 0;
-  const tick = (): void => {
-    if (seq >= 150) return;
-    send(net, a, String(seq++));
-    net.after(20, tick);
-  };
-  tick();
-  net.run({ for: 1000 });
-  const oldCreds = a.agent.localCredentials;
-  const selectedBefore = a.log.filter((e) => e.event.type === 'selected-pair').length;
-  // a restarts; the offer/answer exchange carries new credentials both ways.
-  net.inject(a.agent, { type: 'restart' });
-  assert.notDeepEqual(a.agent.localCredentials, oldCreds);
-  net.inject(b.agent, { type: 'set-remote-credentials', ...a.agent.localCredentials });
-  net.inject(a.agent, { type: 'set-remote-credentials', ...b.agent.localCredentials });
-  assert.equal(a.agent.connectionState, 'connected');
-  net.run({ for: 3000 });
-  assert.equal(seq, 150);
-  assert.deepEqual(b.received, Array.from({ length: 150 }, (_, i) => String(i)), 'no gap, no loss');
-  assert.equal(a.log.filter((e) => e.event.type === 'selected-pair').length, selectedBefore + 1);
-  assert.equal(b.agent.connectionState, 'completed');
-  assert.equal(a.agent.connectionState, 'completed');
-  // The states never left connected/completed during the restart.
-  assert.ok(!states(a).includes('disconnected') && !states(a).includes('failed'));
-});
+for (const initiator of ['controlling', 'controlled'] as const) {
+  test(`ICE restart by the ${initiator} agent while data flows: no gap on the old pair until the new one is selected`, () => {
+    const { net, a, b } = lan(7, { role: 'controlling' }, { role: 'controlled' }, { delay: 10 });
+    start(net, a, b);
+    assert.ok(net.runUntil(() => connected(a) && connected(b), { timeout: 5000 }));
+    let seq = 0;
+    const tick = (): void => {
+      if (seq >= 150) return;
+      send(net, a, String(seq++));
+      net.after(20, tick);
+    };
+    tick();
+    net.run({ for: 1000 });
+    const [offerer, answerer] = initiator === 'controlling' ? [a, b] : [b, a];
+    const oldCreds = offerer.agent.localCredentials;
+    const selectedBefore = a.log.filter((e) => e.event.type === 'selected-pair').length;
+    // The offerer restarts; the answerer sees new remote credentials (a peer restart) and
+    // restarts too; its answer carries its new credentials back.
+    net.inject(offerer.agent, { type: 'restart' });
+    assert.notDeepEqual(offerer.agent.localCredentials, oldCreds);
+    const answererOld = answerer.agent.localCredentials;
+    net.inject(answerer.agent, { type: 'set-remote-credentials', ...offerer.agent.localCredentials });
+    assert.notDeepEqual(answerer.agent.localCredentials, answererOld);
+    net.inject(offerer.agent, { type: 'set-remote-credentials', ...answerer.agent.localCredentials });
+    assert.equal(a.agent.connectionState, 'connected');
+    net.run({ for: 3000 });
+    assert.equal(seq, 150);
+    assert.deepEqual(b.received, Array.from({ length: 150 }, (_, i) => String(i)), 'no gap, no loss');
+    assert.equal(a.log.filter((e) => e.event.type === 'selected-pair').length, selectedBefore + 1);
+    assert.equal(b.agent.connectionState, 'completed');
+    assert.equal(a.agent.connectionState, 'completed');
+    // The states never left connected/completed during the restart.
+    for (const p of [a, b]) assert.ok(!states(p).includes('disconnected') && !states(p).includes('failed'));
+  });
+}
 
 test('consent: a cut link goes disconnected within seconds and failed 30 s after the last consent', () => {
   const { net, a, b, link } = lan(8, { role: 'controlling' }, { role: 'controlled' });
@@ -256,4 +263,16 @@ test('without end-of-candidates, a check list whose pairs all failed fails after
   assert.ok(failedAt > 19_000 && failedAt < 20_000, `failed at ${failedAt}`);
   assert.ok(timerSane(net, a));
   assert.equal(net.engineCounters(a.agent).get('timer-in-past'), 0);
+});
+
+test('an unreachable STUN server ends gathering after its retransmissions (~7.5 s)', () => {
+  const net = new Network({ seed: 17 });
+  const ha = net.addHost('a', ['192.0.2.50']);
+  const dead = net.addHost('dead', ['192.0.2.99']);
+  net.link(ha, dead, { delay: 5 });
+  const a = addPeer(net, 'a', ha, { stunServers: [transportAddress('192.0.2.99', 3478)] });
+  net.inject(a.agent, { type: 'gather' });
+  assert.ok(net.runUntil(() => a.agent.gatheringState === 'complete', { timeout: 60_000 }));
+  assert.equal(net.now, 7500);
+  assert.deepEqual(a.agent.stats().localCandidates.map((c) => c.type), ['host']);
 });
