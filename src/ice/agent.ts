@@ -743,7 +743,8 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
     const list = pair.checkList;
     if (list.nominating === pair) list.nominating = undefined;
     list.completed = true;
-    if (list !== this.current) return;
+    // After consent was lost only a restart brings the connection back (RFC 7675 5.1).
+    if (list !== this.current || this.consent.lost) return;
     const sel = this.selected;
     // The controlled agent uses the highest-priority nominated pair (a peer nominating
     // aggressively may nominate several, RFC 8445 8.1.1).
@@ -827,7 +828,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
 
   /** RFC 8445 5.1.1: host candidates now, server-reflexive ones as STUN servers answer. */
   private gather(): void {
-    if (this.gatherStarted && this.gatheringValue === 'gathering') return;
+    if (this.gatherStarted && this.gatheringValue !== 'new') return; // once per generation
     this.gatherStarted = true;
     this.setGathering('gathering');
     for (const h of this.hosts) this.gatherFrom(h);

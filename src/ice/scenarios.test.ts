@@ -276,3 +276,17 @@ test('an unreachable STUN server ends gathering after its retransmissions (~7.5 
   assert.equal(net.now, 7500);
   assert.deepEqual(a.agent.stats().localCandidates.map((c) => c.type), ['host']);
 });
+
+test('after consent is lost, the restored path is not reused without a restart', () => {
+  const { net, a, b, link } = lan(18, { role: 'controlling' }, { role: 'controlled' });
+  start(net, a, b);
+  assert.ok(net.runUntil(() => connected(a) && connected(b), { timeout: 5000 }));
+  link.cut();
+  assert.ok(net.runUntil(() => a.agent.connectionState === 'failed' && b.agent.connectionState === 'failed', { timeout: 40_000 }));
+  link.restore();
+  net.run({ for: 30_000 });
+  assert.equal(a.agent.connectionState, 'failed');
+  assert.equal(b.agent.connectionState, 'failed');
+  net.inject(a.agent, { type: 'gather' }); // a second gather in a generation does nothing
+  assert.equal(a.log.filter((e) => e.event.type === 'local-candidate').length, 1);
+});
