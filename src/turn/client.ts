@@ -45,7 +45,6 @@ import type { DecodedStun, StunAttributes } from '../stun/index.js';
 import { decodeChannelData, encodeChannelData } from './channel-data.js';
 import {
   CHANNEL_REFRESH,
-  MAX_CHANNEL,
   MAX_CHANNELS,
   MAX_PENDING_BYTES_PER_PEER,
   MAX_PENDING_PER_PEER,
@@ -349,7 +348,8 @@ export class TurnClient implements Engine<TurnClientInput, TurnClientOutput> {
   }
 
   private addPeer(now: Millis, address: TransportAddress): Peer | undefined {
-    if (this.peers.size >= MAX_CHANNELS || this.nextChannel > MAX_CHANNEL) return undefined;
+    // Peers are never forgotten, so MAX_CHANNELS (< 4096) also keeps channel numbers in range.
+    if (this.peers.size >= MAX_CHANNELS) return undefined;
     const permission = this.permissionFor(address);
     if (!permission) return undefined;
     // A new peer on a refused IP tries the permission once more.
@@ -651,7 +651,7 @@ export class TurnClient implements Engine<TurnClientInput, TurnClientOutput> {
     }
   }
 
-  /** Forgets in-flight requests (closing): their responses will count as unmatched. */
+  /** Cancels in-flight requests; late responses are dropped as unknown transactions. */
   private abandonRequests(now: Millis): void {
     for (const id of this.pending.keys()) this.transactions.handleInput(now, { type: 'cancel', id });
     this.pending.clear();
