@@ -5,7 +5,14 @@ import { sameAddress, transportAddress } from '../core/index.js';
 import type { TransportAddress } from '../core/index.js';
 import { StunClass, StunMethod, decodeStun, encodeStun } from '../stun/index.js';
 import type { DecodedStun } from '../stun/index.js';
-import { MAX_PENDING_PER_PEER, MAX_PERMISSIONS, MAX_RELAYED_PAYLOAD } from './constants.js';
+import {
+  MAX_CHANNEL,
+  MAX_CHANNELS,
+  MAX_PENDING_PER_PEER,
+  MAX_PERMISSIONS,
+  MAX_RELAYED_PAYLOAD,
+  MIN_CHANNEL,
+} from './constants.js';
 import { TurnError } from './errors.js';
 import type { TurnClient, TurnClientEvent } from './client.js';
 import { Bench, REALM, SERVER, text } from './turn.testutil.js';
@@ -390,6 +397,20 @@ test('peers, permissions and queues are bounded', () => {
     attrs: { xorPeerAddress: [transportAddress('2001:db8::7', 9)], data: new Uint8Array(MAX_RELAYED_PAYLOAD) },
   });
   assert.ok(indication.length <= 65_507);
+});
+
+test('each peer gets its own channel number, in range, up to the peer bound', () => {
+  const b = new Bench();
+  const c = b.addClient();
+  allocated(b, c);
+  for (let i = 0; i < MAX_CHANNELS + 3; i++) {
+    b.input(c, { type: 'send', peer: transportAddress('203.0.113.5', 1000 + i), data: text(`${i}`) });
+  }
+  const channels = requests(b, c, StunMethod.ChannelBind).map((r) => r.msg.attrs.channelNumber!);
+  assert.equal(new Set(channels).size, MAX_CHANNELS);
+  assert.ok(channels.every((n) => n >= MIN_CHANNEL && n <= MAX_CHANNEL));
+  assert.equal(c.counters.get('peer-limit'), 3);
+  assert.equal(b.outside.length, MAX_CHANNELS);
 });
 
 test('datagrams not from the server, and unknown channels, are dropped and counted', () => {
