@@ -7,6 +7,8 @@ export {
   Network,
   type AttachOptions,
   type EngineCounter,
+  type InterceptedPacket,
+  type Interceptor,
   type LinkOptions,
   type NatOptions,
   type NetworkOptions,
@@ -15,6 +17,7 @@ export {
   type RunOptions,
   type RunUntilOptions,
 } from './network.js';
+export { connectPair, type Pair, type PairOptions } from './pair.js';
 export { Host, Link, NatBox, Router, type Node, type Realm, type Socket } from './topology.js';
 export { LinkDirection, type DropReason, type GilbertElliott, type LinkCounter, type LinkParams } from './link.js';
 export type { NatMapping, NatType } from './nat.js';

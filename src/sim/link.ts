@@ -66,6 +66,7 @@ export const DROP_REASONS = [
   'nat-filtered',
   'nat-ports-exhausted',
   'nat-hairpin',
+  'intercepted',
 ] as const;
 
 export type DropReason = (typeof DROP_REASONS)[number];

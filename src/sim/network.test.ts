@@ -7,7 +7,7 @@ import { MAX_HOPS } from './constants.js';
 import { Network } from './network.js';
 import type { Node } from './topology.js';
 import { formatTrace } from './trace.js';
-import { Echo, Probe } from './probe.fixture.js';
+import { Echo, numbered, Probe } from './probe.fixture.js';
 
 function pair(linkOptions = {}) {
   const net = new Network({ seed: 1 });
@@ -534,4 +534,30 @@ test('non-finite times are refused up front', () => {
   const never: Engine<Datagram, Transmit> = { ...nan, pollTimeout: () => Infinity };
   net.attach(b, never);
   assert.equal(net.nextEventTime, undefined);
+});
+
+test('an interceptor can drop or rewrite chosen packets', () => {
+  const { net, probe, echo } = pair();
+  const seen: number[] = [];
+  net.intercept((p) => {
+    seen.push(p.id);
+    const seq = new DataView(p.data.buffer, p.data.byteOffset).getUint32(0);
+    if (p.host === 'a' && seq === 1) return false;
+    if (p.host === 'a' && seq === 2) return numbered(20, 8);
+    return undefined;
+  });
+  for (const seq of [0, 1, 2]) net.inject(probe, { type: 'send', seq, to: ECHO });
+  net.run();
+  assert.deepEqual(net.events(echo).map((e) => e.event.seq), [0, 20]);
+  assert.deepEqual(net.events(probe).map((e) => [e.event.seq, e.event.size]), [[0, 4], [20, 8]]);
+  assert.deepEqual(seen, [1, 2, 3, 4, 5]);
+  assert.equal(net.counters.get('dropped:intercepted'), 1);
+  assert.deepEqual(
+    net.trace.filter((e) => e.kind === 'rewritten' || e.kind === 'dropped').map((e) => [e.kind, e.id, e.size]),
+    [['dropped', 2, 4], ['rewritten', 3, 8]],
+  );
+  net.intercept(undefined);
+  net.inject(probe, { type: 'send', seq: 1, to: ECHO });
+  net.run();
+  assert.equal(net.events(probe).at(-1)!.event.seq, 1);
 });

@@ -88,6 +88,21 @@ export interface AttachOptions<Ev> {
   readonly onEvent?: (event: Ev, time: Millis) => void;
 }
 
+/** A packet as an interceptor sees it (the data is the network's copy: do not keep it). */
+export interface InterceptedPacket {
+  /** Packet id, as in the trace. */
+  readonly id: number;
+  readonly time: Millis;
+  readonly from: TransportAddress;
+  readonly to: TransportAddress;
+  readonly data: Uint8Array;
+  /** The sending host's name. */
+  readonly host: string;
+}
+
+/** false drops the packet, a Uint8Array replaces its payload, anything else lets it pass. */
+export type Interceptor = (packet: InterceptedPacket) => boolean | Uint8Array | void;
+
 export interface RecordedEvent<Ev> {
   readonly time: Millis;
   readonly event: Ev;
@@ -180,7 +195,7 @@ export class Attachment<Ev> {
 interface Packet {
   readonly kind: 'packet';
   readonly id: number;
-  readonly data: Uint8Array;
+  data: Uint8Array;
   src: TransportAddress;
   dst: TransportAddress;
   hops: number;
@@ -220,6 +235,7 @@ export class Network {
   private readonly linkList: Link[] = [];
   private readonly slab = new PacketSlab();
   private nextPacketId = 1;
+  private interceptor: Interceptor | undefined;
   /** Events the last run/runUntil processed. */
   private steps = 0;
   /** Timer entries in the heap that no longer count. */
@@ -540,7 +556,22 @@ export class Network {
     };
     this.counters.inc('sent');
     this.tracer.record(this.clock, 'sent', p.id, from, to, p.data.length, socket.host.name, undefined, undefined, p.data);
+    if (this.interceptor !== undefined && !this.intercepted(p, socket.host)) return;
     this.route(socket.host, p, socket.host.realm);
+  }
+
+  /** Applies the test's interceptor; false when it dropped the packet. */
+  private intercepted(p: Packet, host: Host): boolean {
+    const verdict = this.interceptor!({ id: p.id, time: this.clock, from: p.src, to: p.dst, data: p.data, host: host.name });
+    if (verdict === false) {
+      this.drop(host, p, 'intercepted');
+      return false;
+    }
+    if (verdict instanceof Uint8Array) {
+      p.data = this.slab.copy(verdict);
+      this.tracer.record(this.clock, 'rewritten', p.id, p.src, p.dst, p.data.length, host.name, undefined, undefined, p.data);
+    }
+    return true;
   }
 
   private socketOf(rec: EngineRecord, from: TransportAddress): Socket | undefined {
@@ -660,6 +691,16 @@ export class Network {
     if (node.kind === 'nat') node.counters.inc('dropped');
     this.tracer.record(this.clock, 'dropped', p.id, p.src, p.dst, p.data.length, node.name, reason);
     if (log.enabled) log.debug(`drop ${reason} at ${node.name}: ${addressKey(p.src)} -> ${addressKey(p.dst)}`);
+  }
+
+  /**
+   * Sees every packet an engine sends, before it enters the network, and may drop it (return
+   * false: `dropped` as `intercepted`) or replace its payload (return the new bytes: traced
+   * as `rewritten`). For targeted faults: lose the third handshake flight, corrupt one
+   * record. One interceptor at a time; undefined removes it.
+   */
+  intercept(interceptor: Interceptor | undefined): void {
+    this.interceptor = interceptor;
   }
 
   // ---- time ----

@@ -10,7 +10,7 @@ import type { Millis } from '../core/time.js';
 import { DROP_REASONS, type DropReason } from './link.js';
 import { TraceHasher } from './trace-hash.js';
 
-const TRACE_KINDS = ['sent', 'delivered', 'dropped', 'duplicated', 'translated'] as const;
+const TRACE_KINDS = ['sent', 'delivered', 'dropped', 'duplicated', 'translated', 'rewritten'] as const;
 
 export type TraceKind = (typeof TRACE_KINDS)[number];
 
@@ -39,7 +39,7 @@ export interface TraceOptions {
 }
 
 export class TraceRecorder {
-  readonly totals = { sent: 0, delivered: 0, dropped: 0, duplicated: 0, translated: 0 };
+  readonly totals = { sent: 0, delivered: 0, dropped: 0, duplicated: 0, translated: 0, rewritten: 0 };
   private readonly ring: BoundedQueue<TraceEntry> | undefined;
   private readonly hasher: TraceHasher | undefined;
 
