@@ -177,25 +177,26 @@ export class CheckList {
    * foundation has nothing Waiting or In-Progress is thawed and checked.
    */
   nextCheck(): CandidatePair | undefined {
-    const t = this.triggered.shift();
-    if (t) return t;
-    if (this.completed) return undefined;
-    for (const p of this.pairs) if (p.state === 'waiting') return p;
-    for (const p of this.pairs) {
-      if (p.state !== 'frozen') continue;
-      const busy = this.pairs.some(
-        (q) => q.foundation === p.foundation && (q.state === 'waiting' || q.state === 'in-progress'),
-      );
-      if (!busy) return p;
-    }
-    return undefined;
+    return this.triggered.shift() ?? this.ordinaryCheck();
   }
 
   /** Whether nextCheck would return a pair (without taking it). */
   hasCheckToSend(): boolean {
-    if (this.triggered.length > 0) return true;
-    if (this.completed) return false;
-    return this.pairs.some((p) => p.state === 'waiting' || p.state === 'frozen');
+    return this.triggered.length > 0 || this.ordinaryCheck() !== undefined;
+  }
+
+  private ordinaryCheck(): CandidatePair | undefined {
+    if (this.completed) return undefined;
+    let frozen = false;
+    for (const p of this.pairs) {
+      if (p.state === 'waiting') return p;
+      if (p.state === 'frozen') frozen = true;
+    }
+    if (!frozen) return undefined;
+    const busy = new Set<string>();
+    for (const p of this.pairs) if (p.state === 'in-progress') busy.add(p.foundation);
+    for (const p of this.pairs) if (p.state === 'frozen' && !busy.has(p.foundation)) return p;
+    return undefined;
   }
 
   /** RFC 8445 7.2.5.3.3: a success thaws the Frozen pairs of the same foundation. */

@@ -23,16 +23,18 @@ export interface Peer {
 
 export interface PeerOptions extends Partial<Omit<IceAgentOptions, 'rng'>> {
   port?: number;
+  /** Several sockets (host candidates) instead of `port`. */
+  ports?: number[];
   /** Signalling delay for candidates (default 20 ms); Infinity keeps them back. */
   signalDelay?: number;
 }
 
 export function addPeer(net: Network, name: string, host: Host, opts: PeerOptions = {}): Peer {
-  const { port = 5000, signalDelay = 20, ...agentOpts } = opts;
+  const { port = 5000, ports = [port], signalDelay = 20, ...agentOpts } = opts;
   const agent = new IceAgent({ rng: net.random(), role: 'controlling', ...agentOpts });
   const peer: Peer = { name, agent, host, log: [], received: [] };
   const att = net.attach(host, agent, {
-    port,
+    ports,
     onEvent: (event: IceEvent, time: number) => {
       peer.log.push({ time, event });
       if (event.type === 'data') peer.received.push(new TextDecoder().decode(event.data));

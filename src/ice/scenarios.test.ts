@@ -290,3 +290,16 @@ test('after consent is lost, the restored path is not reused without a restart',
   net.inject(a.agent, { type: 'gather' }); // a second gather in a generation does nothing
   assert.equal(a.log.filter((e) => e.event.type === 'local-candidate').length, 1);
 });
+
+test('pairs sharing a foundation are checked one after the other (frozen until the first finishes)', () => {
+  // b has two sockets on one IP: both host candidates share a foundation, so a's two pairs
+  // do too (RFC 8445 6.1.2.6); the second waits Frozen while the first is In-Progress.
+  const { net, a, b, link } = lan(19, { role: 'controlling' }, { role: 'controlled', ports: [5000, 5001] });
+  link.update({ delay: 300 });
+  start(net, a, b);
+  assert.ok(net.runUntil(() => connected(a) && connected(b), { timeout: 10_000 }));
+  assert.ok(timerSane(net, a) && timerSane(net, b));
+  assert.equal(net.engineCounters(a.agent).get('timer-in-past'), 0);
+  net.run({ for: 5000 });
+  assert.deepEqual(a.agent.stats().pairs.map((p) => p.state).sort(), ['succeeded', 'succeeded']);
+});
