@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Network, type NetworkOptions } from './network.js';
+import { Network } from './network.js';
+import type { NetworkOptions } from './types.js';
 import { Echo, Probe } from './probe.fixture.js';
 
 /** A lossy, jittery, duplicating, reordering, bandwidth-capped path through a NAT. */

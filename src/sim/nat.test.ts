@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { sameAddress, transportAddress, type TransportAddress } from '../core/address.js';
 import { SeededRandom } from '../core/random.js';
-import { Network, type NatOptions } from './network.js';
+import { Network } from './network.js';
+import type { NatOptions } from './types.js';
 import { NatTable, type NatType } from './nat.js';
 import { Probe } from './probe.fixture.js';
 

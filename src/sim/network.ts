@@ -17,7 +17,6 @@ import { Counters } from '../core/counters.js';
 import type { Datagram, Engine, Transmit } from '../core/engine.js';
 import { SansRtcError } from '../core/errors.js';
 import { logger } from '../core/log.js';
-import { BoundedQueue } from '../core/queue.js';
 import { SeededRandom } from '../core/random.js';
 import type { Millis } from '../core/time.js';
 import {
@@ -37,160 +36,24 @@ import {
 import { EventHeap } from './heap.js';
 import { canonicalIp } from './ip.js';
 import { PacketSlab } from './slab.js';
-import { DEFAULT_LINK_PARAMS, resolveLinkParams, type DropReason, type LinkParams } from './link.js';
-import { NatTable, type NatType } from './nat.js';
+import { Attachment, EngineRecord, type AnyEngine, type EngineCounter, type EventOut } from './attachment.js';
+import { DEFAULT_LINK_PARAMS, resolveLinkParams, type DropReason } from './link.js';
+import { NatTable } from './nat.js';
 import { Host, Link, NatBox, Router, Routes, realmsOf, type Node, type Realm, type Socket } from './topology.js';
-import { TraceRecorder, type TraceEntry, type TraceOptions } from './trace.js';
+import { TraceRecorder, type TraceEntry } from './trace.js';
+import type {
+  AttachOptions,
+  Interceptor,
+  LinkOptions,
+  NatOptions,
+  NetworkOptions,
+  NetworkStats,
+  RecordedEvent,
+  RunOptions,
+  RunUntilOptions,
+} from './types.js';
 
 const log = logger('sansrtc:sim');
-
-export interface NetworkOptions {
-  /** Seed of every random choice the network makes (default 0). */
-  readonly seed?: number;
-  /** Trace settings, or false to keep neither entries nor hash (long benchmarks). */
-  readonly trace?: TraceOptions | false;
-  /** Events kept per engine (older ones are discarded first). */
-  readonly eventLimit?: number;
-  /** Default cap on events processed by one run/runUntil call. */
-  readonly maxSteps?: number;
-}
-
-/** Link settings: shared parameters, optionally overridden per direction (forward is a->b). */
-export type LinkOptions = Partial<LinkParams> & {
-  readonly forward?: Partial<LinkParams>;
-  readonly backward?: Partial<LinkParams>;
-};
-
-export interface NatOptions {
-  readonly type: NatType;
-  readonly publicAddress: string;
-  readonly name?: string;
-  /** Mapping lifetime without outbound traffic (default 300 s, RFC 4787 REQ-5). */
-  readonly mappingTimeout?: Millis;
-  /** Deliver packets from inside to the NAT's own public address back inside (RFC 4787 REQ-9). Default off. */
-  readonly hairpinning?: boolean;
-  /** Keep the internal port as the external one when it is free (default off: random ports). */
-  readonly portPreservation?: boolean;
-  /** The NAT whose inside this NAT's public side is in (double NAT, CGN). */
-  readonly behind?: NatBox;
-}
-
-export interface AttachOptions<Ev> {
-  /** Port to bind (default: an ephemeral port from 49152 up). */
-  readonly port?: number;
-  /** Several ports to bind instead of `port`. */
-  readonly ports?: readonly number[];
-  /** Bind one host address only (default: every address of the host, like 0.0.0.0). */
-  readonly address?: string;
-  /** Destination for Transmits without `to` (address-less engines: DTLS, SCTP). */
-  readonly defaultPeer?: TransportAddress;
-  /** Called with each non-transmit output as it is drained. */
-  readonly onEvent?: (event: Ev, time: Millis) => void;
-}
-
-/** A packet as an interceptor sees it (the data is the network's copy: do not keep it). */
-export interface InterceptedPacket {
-  /** Packet id, as in the trace. */
-  readonly id: number;
-  readonly time: Millis;
-  readonly from: TransportAddress;
-  readonly to: TransportAddress;
-  readonly data: Uint8Array;
-  /** The sending host's name. */
-  readonly host: string;
-}
-
-/** false drops the packet, a Uint8Array replaces its payload, anything else lets it pass. */
-export type Interceptor = (packet: InterceptedPacket) => boolean | Uint8Array | void;
-
-export interface RecordedEvent<Ev> {
-  readonly time: Millis;
-  readonly event: Ev;
-}
-
-export interface RunOptions {
-  /** Stop at this virtual time (absolute); the clock ends there. */
-  readonly until?: Millis;
-  /** Stop after this much virtual time (relative to now). */
-  readonly for?: Millis;
-  readonly maxSteps?: number;
-}
-
-export interface RunUntilOptions {
-  /** Virtual time budget from now (default 60 s). */
-  readonly timeout?: Millis;
-  readonly maxSteps?: number;
-}
-
-export interface NetworkStats {
-  readonly sent: number;
-  readonly delivered: number;
-  readonly dropped: number;
-  readonly duplicated: number;
-  /** Packets still on links or queued: sent + duplicated - delivered - dropped. */
-  readonly inFlight: number;
-}
-
-type EventOut = { readonly type: string };
-type AnyEngine = Engine<unknown, EventOut>;
-
-export type EngineCounter = 'events-discarded' | 'transmit-unbound-source' | 'transmit-no-destination' | 'timer-in-past';
-
-class EngineRecord {
-  readonly engine: AnyEngine;
-  readonly sockets: Socket[] = [];
-  readonly events: BoundedQueue<RecordedEvent<EventOut>>;
-  /** Events ever recorded (kept or discarded). */
-  eventCount = 0;
-  /** The array events() last returned, while no event has been added since. */
-  snapshot: RecordedEvent<EventOut>[] | undefined;
-  readonly counters = new Counters<EngineCounter>();
-  onEvent: ((event: EventOut, time: Millis) => void) | undefined;
-  attached = true;
-  /** Generation of the pending timer entry; stale entries are skipped. */
-  timerGen = 0;
-  deadline: Millis | undefined;
-  lastWake = -1;
-  wakesAtSameTime = 0;
-
-  constructor(engine: AnyEngine, eventLimit: number) {
-    this.engine = engine;
-    this.events = new BoundedQueue(eventLimit);
-  }
-}
-
-/** What attach returns: the sockets it bound, and a view of the engine's events. */
-export class Attachment<Ev> {
-  readonly engine: object;
-  readonly sockets: readonly Socket[];
-  private readonly net: Network;
-
-  /** @internal */
-  constructor(net: Network, engine: object, sockets: readonly Socket[]) {
-    this.net = net;
-    this.engine = engine;
-    this.sockets = sockets;
-  }
-
-  /** The first bound address (for a wildcard binding, on the host's first address). */
-  get address(): TransportAddress {
-    return this.sockets[0]!.locals[0]!;
-  }
-
-  /** Every address this attach bound, wildcards expanded over the host's addresses. */
-  get addresses(): TransportAddress[] {
-    return this.sockets.flatMap((s) => s.locals);
-  }
-
-  events(): RecordedEvent<Ev>[] {
-    return this.net.events(this.engine as Engine<never, Transmit>) as RecordedEvent<Ev>[];
-  }
-
-  /** Unbinds every socket of the engine and cancels its timer (a crashed process). */
-  detach(): void {
-    this.net.detach(this.engine);
-  }
-}
 
 interface Packet {
   readonly kind: 'packet';

@@ -5,8 +5,10 @@
 
 import type { Datagram, Engine, Transmit } from '../core/engine.js';
 import { transportAddress } from '../core/address.js';
-import type { Attachment, LinkOptions, Network } from './network.js';
+import type { Attachment } from './attachment.js';
+import type { Network } from './network.js';
 import type { Host, Link } from './topology.js';
+import type { LinkOptions } from './types.js';
 
 export interface PairOptions {
   /** Link parameters (both directions, or per direction). */
