@@ -15,6 +15,8 @@ import { haveCoturn, startCoturn } from './coturn.js';
 import type { Coturn } from './coturn.js';
 
 const WAIT_MS = 10_000;
+/** coturn's maximum allocation lifetime here: the client refreshes at half of it. */
+const MAX_LIFETIME_S = 4;
 
 /** A minimal Node driver for one TurnClient: one UDP socket, one timer, the drain rule. */
 class Driven {
@@ -129,7 +131,8 @@ const opened: Driven[] = [];
 
 before(async () => {
   assert.ok(haveCoturn(), 'turnserver not found: install the Debian coturn package (see .ci/run)');
-  coturn = await startCoturn({ extraConfig: ['stale-nonce=1'] });
+    // Short nonce and allocation lifetimes make coturn exercise 438 handling and refreshes.
+  coturn = await startCoturn({ extraConfig: ['stale-nonce=1', `max-allocate-lifetime=${MAX_LIFETIME_S}`] });
 });
 
 after(async () => {
@@ -153,7 +156,6 @@ test('two TurnClients allocate on coturn and exchange data both ways over Channe
   const [ea, eb] = await Promise.all([a.waitFor(isAllocated, 'a allocated'), b.waitFor(isAllocated, 'b allocated')]);
   assert.equal(ea.relayed.address, '127.0.0.1');
   assert.ok(sameAddress(ea.mapped, a.client.local));
-  assert.ok(ea.lifetime > 0);
   assert.notEqual(ea.relayed.port, eb.relayed.port);
 
   a.input({ type: 'permit', peer: eb.relayed });
@@ -257,6 +259,27 @@ function until(what: string, check: () => boolean, ms = WAIT_MS): Promise<void> 
     poll();
   });
 }
+
+test('allocations on coturn outlive their lifetime through refreshes', async () => {
+  const a = await client();
+  const b = await client();
+  a.input({ type: 'allocate' });
+  b.input({ type: 'allocate' });
+  const [ea, eb] = await Promise.all([a.waitFor(isAllocated, 'a allocated'), b.waitFor(isAllocated, 'b allocated')]);
+  assert.equal(ea.lifetime, MAX_LIFETIME_S);
+  a.input({ type: 'permit', peer: eb.relayed });
+  b.input({ type: 'permit', peer: ea.relayed });
+  // Well past the lifetime: without refreshes coturn would have deleted both allocations.
+  await new Promise((r) => setTimeout(r, MAX_LIFETIME_S * 1000 * 1.75));
+  a.input({ type: 'send', peer: eb.relayed, data: new TextEncoder().encode('still here') });
+  b.input({ type: 'send', peer: ea.relayed, data: new TextEncoder().encode('me too') });
+  assert.deepEqual(await b.received(1), ['still here']);
+  assert.deepEqual(await a.received(1), ['me too']);
+  assert.ok(!a.events.some((e) => e.type === 'failed'));
+  a.input({ type: 'close' });
+  b.input({ type: 'close' });
+  await Promise.all([a.waitFor(isClosed, 'a closed'), b.waitFor(isClosed, 'b closed')]);
+});
 
 test("two ICE agents with policy 'relay' connect through coturn and exchange data", async () => {
   const a = await icePeer('controlling');
