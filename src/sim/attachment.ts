@@ -21,12 +21,12 @@ export class EngineRecord {
   readonly engine: AnyEngine;
   readonly sockets: Socket[] = [];
   readonly events: BoundedQueue<RecordedEvent<EventOut>>;
-  /** Events ever recorded (kept or discarded). */
-  eventCount = 0;
   /** The array events() last returned, while no event has been added since. */
   snapshot: RecordedEvent<EventOut>[] | undefined;
   readonly counters = new Counters<EngineCounter>();
   onEvent: ((event: EventOut, time: Millis) => void) | undefined;
+  /** runUntilEvent's matcher while it runs. */
+  watch: ((entry: RecordedEvent<EventOut>) => void) | undefined;
   attached = true;
   /** Generation of the pending timer entry; stale entries are skipped. */
   timerGen = 0;

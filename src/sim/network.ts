@@ -356,13 +356,13 @@ export class Network {
 
   private recordEvent(rec: EngineRecord, event: EventOut): void {
     const entry = { time: this.clock, event };
-    rec.eventCount++;
     rec.snapshot = undefined;
     if (!rec.events.push(entry)) {
       rec.events.shift();
       rec.events.push(entry);
       rec.counters.inc('events-discarded');
     }
+    rec.watch?.(entry);
     rec.onEvent?.(event, this.clock);
   }
 
@@ -614,22 +614,16 @@ export class Network {
     options: RunUntilOptions = {},
   ): RecordedEvent<Exclude<Ev, Transmit>> | undefined {
     const rec = this.liveRecord(engine);
-    let seen = rec.eventCount;
+    const outer = rec.watch;
     let found: RecordedEvent<EventOut> | undefined;
-    const check = (): boolean => {
-      if (rec.eventCount === seen) return false;
-      const fresh = Math.min(rec.eventCount - seen, rec.events.length);
-      seen = rec.eventCount;
-      const all = this.events(engine) as RecordedEvent<EventOut>[];
-      for (let i = all.length - fresh; i < all.length; i++) {
-        if (match(all[i]!.event as Exclude<Ev, Transmit>)) {
-          found = all[i];
-          return true;
-        }
-      }
-      return false;
+    rec.watch = (entry) => {
+      if (found === undefined && match(entry.event as Exclude<Ev, Transmit>)) found = entry;
     };
-    this.runUntil(check, options);
+    try {
+      this.runUntil(() => found !== undefined, options);
+    } finally {
+      rec.watch = outer;
+    }
     return found as RecordedEvent<Exclude<Ev, Transmit>> | undefined;
   }
 
