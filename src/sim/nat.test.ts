@@ -144,17 +144,19 @@ test('a filter permit expires with the timeout even while the mapping lives on',
 
 test('hairpinning: off by default, on request the packet comes back with the external source', () => {
   for (const hairpinning of [false, true]) {
-    const { net, addr, send } = world('full-cone', { hairpinning });
+    const { net, nat, addr, send } = world('full-cone', { hairpinning });
     const m = send('client', addr.s1a, 's1a')!;
     const from = send('neighbour', m, 'client');
     if (!hairpinning) {
       assert.equal(from, undefined);
       assert.equal(net.counters.get('dropped:nat-hairpin'), 1);
+      assert.deepEqual(nat.counters.snapshot(), { outbound: 2, dropped: 1 });
     } else {
       // RFC 4787 REQ-9b: the source is the neighbour's external mapping, not its private address.
       assert.ok(from);
       assert.equal(from.address, PUBLIC);
       assert.deepEqual(send('client', from, 'neighbour'), m);
+      assert.deepEqual(nat.counters.snapshot(), { outbound: 3, hairpin: 2, inbound: 2 });
     }
   }
 });
