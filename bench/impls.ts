@@ -1,0 +1,86 @@
+import { createRequire } from 'node:module';
+
+/**
+ * The WebRTC implementations the benchmarks compare, each loaded through its W3C API only,
+ * so every one runs the same scenario code. An implementation that cannot be loaded is
+ * reported as unavailable rather than failing the run.
+ */
+
+export type ImplName = 'sansrtc' | 'node-datachannel' | 'werift' | 'wrtc';
+
+export const IMPLS: readonly ImplName[] = ['sansrtc', 'node-datachannel', 'werift', 'wrtc'];
+
+export interface Impl {
+  name: ImplName;
+  version: string;
+  RTCPeerConnection: new (config?: object) => RTCPeerConnectionLike;
+  /** Configuration passed to every RTCPeerConnection of this implementation. */
+  config: object;
+}
+
+/** The subset of the W3C API the scenarios use. */
+export interface RTCPeerConnectionLike {
+  createDataChannel(label: string, init?: object): DataChannelLike;
+  createOffer(): Promise<{ type: string; sdp?: string }>;
+  createAnswer(): Promise<{ type: string; sdp?: string }>;
+  setLocalDescription(d?: object): Promise<void>;
+  setRemoteDescription(d: object): Promise<void>;
+  addIceCandidate(c: object): Promise<void>;
+  localDescription: { type: string; sdp: string } | null;
+  onicecandidate: ((ev: { candidate: { toJSON?: () => object } | null }) => void) | null;
+  ondatachannel: ((ev: { channel: DataChannelLike }) => void) | null;
+  close(): void;
+}
+
+export interface DataChannelLike {
+  label: string;
+  readyState: string;
+  bufferedAmount: number;
+  bufferedAmountLowThreshold: number;
+  binaryType: string;
+  onopen: (() => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onbufferedamountlow: (() => void) | null;
+  onclose: (() => void) | null;
+  send(data: string | ArrayBuffer | ArrayBufferView): void;
+  close(): void;
+}
+
+const require = createRequire(import.meta.url);
+
+/** The version in a package.json, given its module specifier or path. */
+function versionOf(packageJson: string): string {
+  try {
+    return (require(packageJson) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+export async function loadImpl(name: ImplName): Promise<Impl> {
+  switch (name) {
+    case 'sansrtc': {
+      const mod = (await import('../src/index.js')) as Record<string, unknown>;
+      const ctor = mod['RTCPeerConnection'];
+      if (typeof ctor !== 'function') throw new Error('sansrtc does not export RTCPeerConnection yet');
+      return { name, version: versionOf('../package.json'), RTCPeerConnection: ctor as Impl['RTCPeerConnection'], config: {} };
+    }
+    case 'node-datachannel': {
+      const mod = (await import('node-datachannel/polyfill')) as unknown as Record<string, unknown>;
+      return { name, version: versionOf('node-datachannel/package.json'), RTCPeerConnection: mod['RTCPeerConnection'] as Impl['RTCPeerConnection'], config: {} };
+    }
+    case 'werift': {
+      const mod = (await import('werift')) as unknown as Record<string, unknown>;
+      return {
+        name,
+        version: versionOf('werift/package.json'),
+        RTCPeerConnection: mod['RTCPeerConnection'] as Impl['RTCPeerConnection'],
+        config: { iceUseIpv6: false },
+      };
+    }
+    case 'wrtc': {
+      const mod = (await import('@roamhq/wrtc')) as unknown as { default: Record<string, unknown> };
+      return { name, version: versionOf('@roamhq/wrtc/package.json'), RTCPeerConnection: mod.default['RTCPeerConnection'] as Impl['RTCPeerConnection'], config: {} };
+    }
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * `npm run bench`: every implementation against itself, two processes per pair, through the
+ * W3C API only, several runs each, medians reported. Writes bench/results/latest.json,
+ * docs/benchmarks.md and docs/benchmarks.svg.
+ *
+ *   node --import tsx bench/run.ts [--runs 3] [--impls sansrtc,node-datachannel] [--quick]
+ *
+ * `npm run bench` runs this inside scripts/in-netns.sh, so no packet leaves the machine's
+ * loopback-only test namespace.
+ */
+
+import { fork } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { IMPLS, loadImpl } from './impls.js';
+import type { ImplName } from './impls.js';
+import type { ChildMessage, ParentMessage, Scenario, SideResult } from './peer.js';
+import { measureUdpCeiling } from './udp-ceiling.js';
+import { renderChart, renderMarkdown } from './report.js';
+import type { BenchReport, ImplResult, Metric } from './report.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const MiB = 1 << 20;
+const GiB = 1 << 30;
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 ? undefined : process.argv[i + 1];
+}
+
+const quick = process.argv.includes('--quick');
+const runs = Number(arg('runs') ?? (quick ? 1 : 3));
+const implNames = (arg('impls')?.split(',') as ImplName[] | undefined) ?? [...IMPLS];
+const transferSeconds = quick ? 2 : 4;
+const transferBytes = 256 * MiB;
+
+/** Runs one scenario with two fresh processes; resolves with both sides' results. */
+function runPair(impl: ImplName, scenario: Scenario, timeoutMs: number): Promise<{ offerer: SideResult; answerer: SideResult }> {
+  return new Promise((resolve, reject) => {
+    const spawn = () =>
+      fork(join(here, 'peer.ts'), [], { execArgv: ['--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const off = spawn();
+    const ans = spawn();
+    const results: Partial<Record<'offerer' | 'answerer', SideResult>> = {};
+    let finished = false;
+    const finish = (e?: Error) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      off.kill('SIGKILL');
+      ans.kill('SIGKILL');
+      if (e) reject(e);
+      else resolve({ offerer: results.offerer!, answerer: results.answerer! });
+    };
+    const timer = setTimeout(() => finish(new Error(`${impl} ${scenario.kind}: timed out after ${timeoutMs} ms`)), timeoutMs);
+    const wire = (self: typeof off, other: typeof off) => {
+      self.on('message', (m: ChildMessage) => {
+        if (m.type === 'signal') other.send({ type: 'signal', conn: m.conn, payload: m.payload } satisfies ParentMessage);
+        else if (m.type === 'error') finish(new Error(`${impl} ${scenario.kind}: ${m.message}`));
+        else {
+          results[m.result.role] = m.result;
+          if (results.offerer && results.answerer) finish();
+        }
+      });
+      self.on('exit', (code) => {
+        if (code && !finished) finish(new Error(`${impl} ${scenario.kind}: child exited with ${code}`));
+      });
+    };
+    wire(off, ans);
+    wire(ans, off);
+    off.send({ type: 'start', impl, role: 'offerer', scenario } satisfies ParentMessage);
+    ans.send({ type: 'start', impl, role: 'answerer', scenario } satisfies ParentMessage);
+  });
+}
+
+function median(xs: number[]): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+async function repeat(impl: ImplName, scenario: Scenario, timeoutMs: number, measure: (r: { offerer: SideResult; answerer: SideResult }) => number[]): Promise<{ values: number[]; error?: string }> {
+  const values: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    try {
+      values.push(...measure(await runPair(impl, scenario, timeoutMs)));
+    } catch (e) {
+      return { values, error: e instanceof Error ? e.message : String(e) };
+    }
+  }
+  return { values };
+}
+
+function metric(name: string, unit: string, r: { values: number[]; error?: string }, better: 'higher' | 'lower'): Metric {
+  return { name, unit, better, median: median(r.values), samples: r.values, ...(r.error ? { error: r.error } : {}) };
+}
+
+async function benchImpl(impl: ImplName): Promise<ImplResult> {
+  const loaded = await loadImpl(impl).catch((e: unknown) => e as Error);
+  if (loaded instanceof Error) return { impl, version: '-', unavailable: loaded.message, metrics: [] };
+  const metrics: Metric[] = [];
+  const log = (m: Metric) => {
+    metrics.push(m);
+    console.log(`  ${impl.padEnd(17)} ${m.name.padEnd(34)} ${m.median.toFixed(2).padStart(10)} ${m.unit}${m.error ? `  (${m.error})` : ''}`);
+  };
+
+  log(metric('setup', 'ms', await repeat(impl, { kind: 'setup', reps: quick ? 3 : 5 }, 60_000, ({ offerer, answerer }) =>
+    offerer.startedAt!.map((t, i) => Math.max(offerer.openedAt![i]!, answerer.openedAt![i]!) - t)), 'lower'));
+
+  for (const size of [16 * 1024, 64 * 1024, 256 * 1024]) {
+    const cpu: number[] = [];
+    const r = await repeat(impl, { kind: 'transfer', size, totalBytes: transferBytes, maxSeconds: transferSeconds, ordered: true }, 60_000, ({ offerer, answerer }) => {
+      if (answerer.corrupt || answerer.outOfOrder || answerer.bytesReceived !== offerer.bytesSent) {
+        throw new Error(`integrity: sent ${offerer.bytesSent} got ${answerer.bytesReceived}, corrupt ${answerer.corrupt}, out of order ${answerer.outOfOrder}`);
+      }
+      cpu.push(offerer.cpuSeconds! / (offerer.bytesSent! / GiB) + answerer.cpuSeconds! / (answerer.bytesReceived! / GiB));
+      return [answerer.bytesReceived! / MiB / ((answerer.lastReceive! - offerer.sendStart!) / 1000)];
+    });
+    log(metric(`throughput ${size / 1024} KiB reliable`, 'MiB/s', r, 'higher'));
+    if (size === 16 * 1024) log(metric('CPU per GiB (both sides, 16 KiB)', 'CPU-s', { values: cpu }, 'lower'));
+  }
+
+  const loss: number[] = [];
+  const unordered = await repeat(impl, { kind: 'transfer', size: 16 * 1024, totalBytes: transferBytes, maxSeconds: transferSeconds, ordered: false, maxRetransmits: 0 }, 60_000, ({ offerer, answerer }) => {
+    if (answerer.corrupt) throw new Error(`integrity: ${answerer.corrupt} corrupt messages`);
+    loss.push(1 - answerer.messagesReceived! / offerer.messagesSent!);
+    return [answerer.bytesReceived! / MiB / ((answerer.lastReceive! - offerer.sendStart!) / 1000)];
+  });
+  log(metric('throughput 16 KiB unordered, rexmit 0', 'MiB/s', unordered, 'higher'));
+  log(metric('loss, unordered rexmit 0', 'fraction', { values: loss }, 'lower'));
+
+  log(metric('small messages (100 B)', 'msg/s', await repeat(impl, { kind: 'transfer', size: 100, totalBytes: 64 * MiB, maxSeconds: transferSeconds, ordered: true }, 60_000, ({ offerer, answerer }) => {
+    if (answerer.corrupt || answerer.messagesReceived !== offerer.messagesSent) throw new Error('integrity: small messages lost or corrupt');
+    return [answerer.messagesReceived! / ((answerer.lastReceive! - offerer.sendStart!) / 1000)];
+  }), 'higher'));
+
+  const mem: number[] = [];
+  const n = quick ? 50 : 200;
+  log(metric(`open ${n} connections`, 'ms', await repeat(impl, { kind: 'scale', connections: n }, 120_000, ({ offerer, answerer }) => {
+    mem.push((offerer.rssPerConnection! + answerer.rssPerConnection!) / 2 / 1024);
+    return [Math.max(offerer.allOpenAt!, answerer.allOpenAt!) - Math.min(offerer.scaleStart!, answerer.scaleStart!)];
+  }), 'lower'));
+  log(metric('memory per connection (RSS)', 'KiB', { values: mem }, 'lower'));
+
+  return { impl, version: loaded.version, metrics };
+}
+
+async function main(): Promise<void> {
+  console.log(`sansrtc benchmarks: ${runs} run(s) each, implementations: ${implNames.join(', ')}`);
+  const udp = await measureUdpCeiling(quick ? 1 : 2, 1200);
+  console.log(`  raw UDP ceiling (1200 B datagrams, two processes): ${udp.toFixed(1)} MiB/s`);
+  const results: ImplResult[] = [];
+  for (const impl of implNames) results.push(await benchImpl(impl));
+  const report: BenchReport = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / GiB), node: process.version },
+    runs,
+    ceilings: { udpMiBs: udp },
+    results,
+  };
+  mkdirSync(join(here, 'results'), { recursive: true });
+  writeFileSync(join(here, 'results', 'latest.json'), JSON.stringify(report, null, 2) + '\n');
+  writeFileSync(join(here, '..', 'docs', 'benchmarks.md'), renderMarkdown(report));
+  writeFileSync(join(here, '..', 'docs', 'benchmarks.svg'), renderChart(report));
+  console.log('wrote bench/results/latest.json, docs/benchmarks.md, docs/benchmarks.svg');
+}
+
+await main();
