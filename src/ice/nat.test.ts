@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { transportAddress } from '../core/index.js';
 import { Network } from '../sim/index.js';
 import type { NatType } from '../sim/index.js';
@@ -22,7 +23,14 @@ const TURN_USER = { username: 'ice', password: 'relay-secret' };
  * Two hosts, each behind its own NAT, an Internet router, a STUN server and (with `turn`)
  * a TURN server that both agents use.
  */
-function natWorld(typeA: NatType, typeB: NatType, seed = 7, turn = false, extraA: PeerOptions = {}): NatWorld {
+function natWorld(
+  typeA: NatType,
+  typeB: NatType,
+  seed = 7,
+  turn = false,
+  extraA: PeerOptions = {},
+  extraB: PeerOptions = {},
+): NatWorld {
   const net = new Network({ seed });
   const internet = net.addRouter('internet');
   const natA = net.addNat({ type: typeA, publicAddress: '203.0.113.1', name: 'natA' });
@@ -52,7 +60,7 @@ function natWorld(typeA: NatType, typeB: NatType, seed = 7, turn = false, extraA
     turnServers.push({ server: TURN, ...TURN_USER });
   }
   const a = addPeer(net, 'a', ha, { role: 'controlling', stunServers: [stun], turnServers, ...extraA });
-  const b = addPeer(net, 'b', hb, { role: 'controlled', stunServers: [stun], turnServers });
+  const b = addPeer(net, 'b', hb, { role: 'controlled', stunServers: [stun], turnServers, ...extraB });
   return { net, a, b };
 }
 
@@ -169,4 +177,61 @@ test('ICE restart over a relay keeps the allocation and reconnects', () => {
   send(net, b, 'after-restart');
   net.run({ for: 300 });
   assert.deepEqual(a.received, ['after-restart']);
+});
+
+test('property: any NAT pair, roles, delays and signalling order connect exactly when they should', () => {
+  const nat = fc.constantFrom<NatType>('full-cone', 'address-restricted', 'port-restricted', 'symmetric');
+  const role = fc.constantFrom<'controlling' | 'controlled'>('controlling', 'controlled');
+  fc.assert(
+    fc.property(
+      fc.record({
+        typeA: nat,
+        typeB: nat,
+        roleA: role,
+        roleB: role,
+        turn: fc.boolean(),
+        seed: fc.nat(1000),
+        delayA: fc.integer({ min: 1, max: 80 }),
+        delayB: fc.integer({ min: 1, max: 80 }),
+        signalA: fc.integer({ min: 0, max: 2000 }),
+        signalB: fc.integer({ min: 0, max: 2000 }),
+      }),
+      (c) => {
+        const { net, a, b: b2 } = natWorld(
+          c.typeA,
+          c.typeB,
+          c.seed,
+          c.turn,
+          { role: c.roleA, signalDelay: c.signalA },
+          { role: c.roleB, signalDelay: c.signalB },
+        );
+        for (const l of net.links) l.update({ jitter: 2 });
+        // Links in creation order: a-natA, b-natB, natA-internet, natB-internet, ...
+        net.links[2]!.update({ delay: c.delayA });
+        net.links[3]!.update({ delay: c.delayB });
+        start(net, a, b2);
+        const punchable = !(
+          (c.typeA === 'symmetric' && (c.typeB === 'symmetric' || c.typeB === 'port-restricted')) ||
+          (c.typeB === 'symmetric' && c.typeA === 'port-restricted')
+        );
+        const ok = net.runUntil(() => connected(a) && connected(b2), { timeout: 30_000 });
+        if (c.turn || punchable) {
+          assert.ok(ok, 'connects');
+          assert.notEqual(a.agent.role, b2.agent.role);
+          send(net, a, 'x');
+          send(net, b2, 'y');
+          net.run({ for: 1000 });
+          assert.deepEqual(b2.received, ['x']);
+          assert.deepEqual(a.received, ['y']);
+        } else {
+          assert.ok(!ok);
+          net.run({ for: 30_000 });
+          assert.equal(a.agent.connectionState, 'failed');
+          assert.equal(b2.agent.connectionState, 'failed');
+        }
+        assert.ok(timerSane(net, a) && timerSane(net, b2));
+      },
+    ),
+    { numRuns: 40 },
+  );
 });
