@@ -30,6 +30,7 @@ import {
 import type { DecodedStun } from '../stun/index.js';
 import { Consent } from './consent.js';
 import { Relays } from './relays.js';
+import type { Allocation } from './relays.js';
 import { hostCandidate, peerReflexiveCandidate, srflxCandidate, vetRemote } from './candidates.js';
 import { CheckList, pairKey } from './checklist.js';
 import type { CandidatePair, LocalCandidate, RemoteCandidate } from './checklist.js';
@@ -329,8 +330,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
           this.onRelayed(e.local, e.from, e.data);
           break;
         case 'allocated':
-          this.emit({ type: 'local-candidate', candidate: e.local.candidate });
-          this.pairLocal(e.local);
+          this.signalAllocation(e.allocation);
           this.gatherDone();
           break;
         case 'failed':
@@ -837,10 +837,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
 
   private gatherFrom(host: LocalCandidate): void {
     // RFC 8445 5.1.1.2: relayed candidates from the first host socket of each server's family.
-    for (const local of this.relays.gather(host, this.turnServers, this.now)) {
-      this.emit({ type: 'local-candidate', candidate: local.candidate });
-      this.pairLocal(local);
-    }
+    for (const a of this.relays.gather(host, this.turnServers, this.now)) this.signalAllocation(a);
     this.drainRelays();
     if (this.policy === 'relay') return;
     this.emit({ type: 'local-candidate', candidate: host.candidate });
@@ -868,17 +865,29 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
 
   private onGatherResponse(t: Txn, from: TransportAddress, m: DecodedStun): void {
     const mapped = m.attrs.xorMappedAddress ?? m.attrs.mappedAddress;
-    if (m.cls === StunClass.Success && mapped && sameAddress(from, t.to) && !sameAddress(mapped, t.local.base)) {
-      const key = addressKey(mapped);
-      if (!this.srflx.has(key)) {
-        const c = srflxCandidate(t.local, mapped, t.to);
-        this.srflx.set(key, c);
-        // RFC 8445 6.1.2.4: a server-reflexive candidate is paired through its base, so
-        // it is signalled but forms no pairs of its own.
-        this.emit({ type: 'local-candidate', candidate: c });
-      }
-    }
+    if (m.cls === StunClass.Success && mapped && sameAddress(from, t.to)) this.addSrflx(t.local, mapped, t.to);
     this.gatherDone();
+  }
+
+  /**
+   * RFC 8445 5.1.1.2: a server-reflexive candidate, unless the mapped address is the base
+   * itself (no NAT) or already known. It is paired through its base (6.1.2.4), so it is
+   * signalled but forms no pairs of its own.
+   */
+  private addSrflx(host: LocalCandidate, mapped: TransportAddress, server: TransportAddress): void {
+    if (this.policy === 'relay' || sameAddress(mapped, host.base)) return;
+    const key = addressKey(mapped);
+    if (this.srflx.has(key)) return;
+    const c = srflxCandidate(host, mapped, server);
+    this.srflx.set(key, c);
+    this.emit({ type: 'local-candidate', candidate: c });
+  }
+
+  /** A TURN allocation gives a relayed candidate and, like STUN, a server-reflexive one. */
+  private signalAllocation(a: Allocation): void {
+    this.addSrflx(a.host, a.mapped, a.server);
+    this.emit({ type: 'local-candidate', candidate: a.local.candidate });
+    this.pairLocal(a.local);
   }
 
   /** Gathering is complete once no gathering request or allocation is outstanding. */

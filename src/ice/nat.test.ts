@@ -113,7 +113,8 @@ test('symmetric x symmetric connects through a TURN relay', () => {
   const sb = b.agent.selectedPair!;
   assert.ok(sa.local.type === 'relay' || sa.remote.type === 'relay', `a uses ${sa.local.type} -> ${sa.remote.type}`);
   assert.ok(sb.local.type === 'relay' || sb.remote.type === 'relay', `b uses ${sb.local.type} -> ${sb.remote.type}`);
-  assert.deepEqual(a.agent.stats().localCandidates.map((c) => c.type).sort(), ['host', 'relay', 'srflx']);
+  // Behind a symmetric NAT the STUN and TURN servers see different mapped ports: two srflx.
+  assert.deepEqual(a.agent.stats().localCandidates.map((c) => c.type).sort(), ['host', 'relay', 'srflx', 'srflx']);
   for (let i = 0; i < 5; i++) {
     send(net, a, `a${i}`);
     send(net, b, `b${i}`);
@@ -234,4 +235,13 @@ test('property: any NAT pair, roles, delays and signalling order connect exactly
     ),
     { numRuns: 40 },
   );
+});
+
+test('a TURN server alone yields a server-reflexive candidate too (from its XOR-MAPPED-ADDRESS)', () => {
+  const { net, a, b } = natWorld('port-restricted', 'port-restricted', 25, true, { stunServers: [] }, { stunServers: [] });
+  start(net, a, b);
+  assert.ok(net.runUntil(() => connected(a) && connected(b), { timeout: 20_000 }));
+  assert.deepEqual(a.agent.stats().localCandidates.map((c) => c.type).sort(), ['host', 'relay', 'srflx']);
+  // Two port-restricted NATs punch through with the TURN-learned srflx; no relay needed.
+  assert.equal(a.agent.selectedPair!.remote.type, 'srflx');
 });

@@ -23,11 +23,21 @@ interface Relay {
   readonly giveUpAt: Millis;
   /** The relayed candidate, once allocated. */
   local: LocalCandidate | undefined;
+  /** The server-reflexive address the server saw (RFC 8656 7.3 XOR-MAPPED-ADDRESS). */
+  mapped: TransportAddress | undefined;
+}
+
+/** A working allocation: its relayed candidate, and the mapped address it revealed. */
+export interface Allocation {
+  readonly local: LocalCandidate;
+  readonly host: LocalCandidate;
+  readonly mapped: TransportAddress;
+  readonly server: TransportAddress;
 }
 
 export type RelayEvent =
   | { readonly type: 'transmit'; readonly transmit: Transmit }
-  | { readonly type: 'allocated'; readonly local: LocalCandidate }
+  | { readonly type: 'allocated'; readonly allocation: Allocation }
   /** The allocation failed or was lost; `local` is its candidate if it had one. */
   | { readonly type: 'failed'; readonly local: LocalCandidate | undefined; readonly reason: string }
   | { readonly type: 'data'; readonly local: LocalCandidate; readonly from: TransportAddress; readonly data: Uint8Array }
@@ -37,6 +47,7 @@ export class Relays {
   private readonly list: Relay[] = [];
   /** Relayed candidates that are allocated. */
   readonly locals: LocalCandidate[] = [];
+  /** Drained by the agent right after each call into this class, so it never accumulates. */
   private readonly events: RelayEvent[] = [];
   private head = 0;
   private readonly rng: Random;
@@ -55,15 +66,15 @@ export class Relays {
 
   /**
    * Allocates on each server of `host`'s family that has no allocation yet. Returns the
-   * relayed candidates that already exist through `host` (to signal again after a restart).
+   * allocations that already exist through `host` (to signal again after a restart).
    */
-  gather(host: LocalCandidate, servers: readonly TurnServerConfig[], now: Millis): LocalCandidate[] {
-    const existing: LocalCandidate[] = [];
+  gather(host: LocalCandidate, servers: readonly TurnServerConfig[], now: Millis): Allocation[] {
+    const existing: Allocation[] = [];
     for (const cfg of servers) {
       if (cfg.server.family !== host.base.family) continue;
       const known = this.list.find((r) => sameAddress(r.server, cfg.server));
       if (known) {
-        if (known.local && known.host === host) existing.push(known.local);
+        if (known.local && known.mapped && known.host === host) existing.push(allocation(known, known.local, known.mapped));
         continue;
       }
       const client = new TurnClient({
@@ -81,6 +92,7 @@ export class Relays {
         state: 'allocating',
         giveUpAt: now + RELAY_ALLOCATE_TIMEOUT,
         local: undefined,
+        mapped: undefined,
       };
       this.list.push(relay);
       client.handleInput(now, { type: 'allocate' });
@@ -170,9 +182,10 @@ export class Relays {
         case 'allocated':
           if (!r.local && r.state === 'allocating') {
             r.state = 'ready';
+            r.mapped = o.mapped;
             r.local = relayCandidate(r.host, o.relayed, o.mapped, r.server, r.index);
             this.locals.push(r.local);
-            this.events.push({ type: 'allocated', local: r.local });
+            this.events.push({ type: 'allocated', allocation: allocation(r, r.local, o.mapped) });
           }
           break;
         case 'failed':
@@ -195,4 +208,8 @@ export class Relays {
     r.local = undefined;
     this.events.push({ type: 'failed', local, reason });
   }
+}
+
+function allocation(r: Relay, local: LocalCandidate, mapped: TransportAddress): Allocation {
+  return { local, host: r.host, mapped, server: r.server };
 }
