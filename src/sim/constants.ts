@@ -67,6 +67,12 @@ export const DEFAULT_EVENT_LIMIT = 10_000;
  */
 export const DEFAULT_MAX_STEPS = 10_000_000;
 /**
+ * Events queued at once (mostly packets in flight) before the simulator throws: links without
+ * a bandwidth cap have no queue to drop from, so an engine that transmits in a loop would
+ * otherwise eat all memory. Five million small packets are a few GB: far beyond any test.
+ */
+export const DEFAULT_MAX_PENDING_EVENTS = 5_000_000;
+/**
  * How many times in a row an engine may be woken at one virtual instant (it keeps asking for
  * a deadline at or before now) before the simulator declares it stuck and throws.
  */

@@ -561,3 +561,15 @@ test('an interceptor can drop or rewrite chosen packets', () => {
   net.run();
   assert.equal(net.events(probe).at(-1)!.event.seq, 1);
 });
+
+test('a flood of packets overflows the bounded event queue loudly', () => {
+  const net = new Network({ maxPendingEvents: 1000 });
+  const a = net.addHost('a', ['10.0.0.1']);
+  const b = net.addHost('b', ['10.0.0.2']);
+  net.link(a, b, { delay: 10 });
+  const probe = new Probe();
+  net.attach(a, probe, { port: 1 });
+  net.inject(probe, { type: 'stream', count: 999, interval: 0, size: 4, to: transportAddress('10.0.0.2', 9) });
+  assert.equal(net.pendingEvents, 999);
+  assert.throws(() => net.inject(probe, { type: 'stream', count: 2, interval: 0, size: 4, to: transportAddress('10.0.0.2', 9) }), /sim-overflow|pending/);
+});

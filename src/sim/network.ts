@@ -21,6 +21,7 @@ import { SeededRandom } from '../core/random.js';
 import type { Millis } from '../core/time.js';
 import {
   DEFAULT_EVENT_LIMIT,
+  DEFAULT_MAX_PENDING_EVENTS,
   DEFAULT_MAX_STEPS,
   DEFAULT_NAT_MAPPING_TIMEOUT,
   DEFAULT_RUN_UNTIL_TIMEOUT,
@@ -91,6 +92,7 @@ export class Network {
   private readonly tracer: TraceRecorder;
   private readonly eventLimit: number;
   private readonly maxSteps: number;
+  private readonly maxPending: number;
   private readonly routes = new Routes();
   private readonly nodes = new Map<string, Node>();
   private readonly addressBook = new Map<Realm, Map<string, Host | NatBox>>();
@@ -112,6 +114,7 @@ export class Network {
     this.tracer = new TraceRecorder(trace.limit ?? DEFAULT_TRACE_LIMIT, trace.hash ?? true);
     this.eventLimit = options.eventLimit ?? DEFAULT_EVENT_LIMIT;
     this.maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
+    this.maxPending = options.maxPendingEvents ?? DEFAULT_MAX_PENDING_EVENTS;
   }
 
   /** The virtual time, ms since the network was created. */
@@ -336,7 +339,7 @@ export class Network {
     if (at === rec.deadline) return;
     this.cancelTimer(rec);
     rec.deadline = at;
-    this.heap.push(at, { kind: 'timer', rec, gen: rec.timerGen });
+    this.schedule(at, { kind: 'timer', rec, gen: rec.timerGen });
   }
 
   /**
@@ -462,7 +465,7 @@ export class Network {
     if (target === node) {
       if (node.kind !== 'host') return this.drop(node, p, 'no-route');
       p.via = undefined;
-      this.heap.push(this.clock, p); // to itself: no link involved
+      this.schedule(this.clock, p); // to itself: no link involved
       return;
     }
     const link = this.routes.nextHop(node, target, realm);
@@ -473,12 +476,12 @@ export class Network {
     p.at = link.other(node);
     p.via = link;
     p.epoch = dir.epoch;
-    this.heap.push(dir.arrival, p);
+    this.schedule(dir.arrival, p);
     if (!Number.isNaN(dir.duplicateArrival)) {
       const copy: Packet = { ...p, id: this.nextPacketId++, data: this.slab.copy(p.data) };
       this.counters.inc('duplicated');
       this.tracer.record(this.clock, 'duplicated', copy.id, p.src, p.dst, p.data.length, node.name, undefined, p.id);
-      this.heap.push(dir.duplicateArrival, copy);
+      this.schedule(dir.duplicateArrival, copy);
     }
   }
 
@@ -571,7 +574,7 @@ export class Network {
   /** Schedules a test action at virtual time `time` (not in the past). */
   at(time: Millis, fn: () => void): void {
     if (!(time >= this.clock && time < Infinity)) throw new RangeError(`cannot schedule at ${time}: now is ${this.clock}`);
-    this.heap.push(time, { kind: 'action', fn });
+    this.schedule(time, { kind: 'action', fn });
   }
 
   /** Schedules a test action `delay` ms from now. */
@@ -625,6 +628,14 @@ export class Network {
       rec.watch = outer;
     }
     return found as RecordedEvent<Exclude<Ev, Transmit>> | undefined;
+  }
+
+  /** Queues an event; the queue is bounded so that a runaway engine fails loudly. */
+  private schedule(time: Millis, item: Item): void {
+    if (this.heap.size >= this.maxPending) {
+      throw new SansRtcError('sim-overflow', `more than ${this.maxPending} events pending at ${this.clock} ms`);
+    }
+    this.heap.push(time, item);
   }
 
   /** Events in the queue (packets in flight, timers, actions; superseded timers until compacted). */

@@ -18,6 +18,8 @@ export interface NetworkOptions {
   readonly eventLimit?: number;
   /** Default cap on events processed by one run/runUntil call. */
   readonly maxSteps?: number;
+  /** Most events (packets in flight, timers, actions) queued at once; more throws `sim-overflow`. */
+  readonly maxPendingEvents?: number;
 }
 
 /** Link settings: shared parameters, optionally overridden per direction (forward is a->b). */
