@@ -19,7 +19,7 @@ function pump(from: SctpAssociation, to: SctpAssociation, now: number, drop?: (c
       events.push(o);
       continue;
     }
-    const p = decodePacket(o.data);
+    const p = decodePacket(o.data, true, true);
     assert.ok(p.ok, 'we only send valid packets');
     if (drop && p.value.chunks.some(drop)) continue;
     to.handleInput(now, dgram(o.data));
@@ -194,4 +194,29 @@ test('an unknown chunk type with the report bit gets an ERROR back', () => {
   const e = out.find((c) => c.type === 'error') as Extract<Chunk, { type: 'error' }> | undefined;
   assert.ok(e, 'an ERROR chunk answers');
   assert.equal(e.causes[0]!.code, 6);
+});
+
+test('zero checksum (RFC 9653) is used only when both ends announce it', () => {
+  for (const [za, zb] of [
+    [true, true],
+    [true, false],
+  ] as const) {
+    const a = new SctpAssociation({ role: 'client', rng: new SeededRandom(5), zeroChecksum: za });
+    const b = new SctpAssociation({ role: 'server', rng: new SeededRandom(6), zeroChecksum: zb });
+    a.handleInput(0, { type: 'connect' });
+    for (let i = 0; i < 4; i++) {
+      pump(a, b, i);
+      pump(b, a, i);
+    }
+    assert.equal(a.state, 'established');
+    a.handleInput(10, { type: 'send', streamId: 0, ppid: 53, data: Uint8Array.of(1, 2, 3), ordered: true });
+    const packets: Uint8Array[] = [];
+    for (let o = a.pollOutput(); o; o = a.pollOutput()) if (o.type === 'transmit') packets.push(o.data);
+    assert.equal(packets.length, 1);
+    const sum = packets[0]!.subarray(8, 12).reduce((x, y) => x | y, 0);
+    assert.equal(sum === 0, za && zb, `checksum with zeroChecksum ${za}/${zb}`);
+    b.handleInput(10, dgram(packets[0]!));
+    const got = pump(b, a, 10).filter((e) => e.type === 'message');
+    assert.equal(got.length, 1);
+  }
 });

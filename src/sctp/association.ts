@@ -84,6 +84,11 @@ export interface SctpAssociationOptions {
   readonly receiveWindow?: number;
   /** Bound on bytes queued but not yet sent, across streams. */
   readonly maxSendBuffer?: number;
+  /**
+   * We run over DTLS, which protects integrity: announce and use zero checksums (RFC 9653,
+   * EDMID 1), skipping the CRC32c on both ends when the peer announces it too. Default false.
+   */
+  readonly zeroChecksum?: boolean;
   /** Congestion controller (default: RFC 9260 7.2 with the RFC 3465 growth limit). */
   readonly congestionController?: CongestionControllerFactory;
 }
@@ -182,6 +187,9 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
   private peerTag = 0;
   private peerForwardTsn = false;
   private peerReconfig = false;
+  private readonly zeroChecksum: boolean;
+  /** Both ends accept zero checksums: packets after the handshake go without CRC32c. */
+  private skipChecksum = false;
   private outboundStreams = MAX_STREAMS;
   readonly sender: Sender;
   private tracker: TsnTracker | undefined;
@@ -231,6 +239,7 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
     this.maxMessageSize = opts.maxMessageSize ?? LOCAL_MAX_MESSAGE_SIZE;
     this.remoteMaxMessageSize = opts.remoteMaxMessageSize ?? DEFAULT_REMOTE_MAX_MESSAGE_SIZE;
     this.receiveWindow = opts.receiveWindow ?? DEFAULT_RECEIVE_WINDOW;
+    this.zeroChecksum = opts.zeroChecksum ?? false;
     this.w = new ByteWriter(this.mtu);
     // RFC 9260 5.3.1: a random non-zero tag; the initial TSN is random too.
     this.localTag = (this.rng.u32() >>> 0) || 1;
@@ -397,6 +406,7 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
       initialTsn: this.localInitialTsn,
       forwardTsn: true,
       reconfig: true,
+      zeroChecksum: this.zeroChecksum,
       ...(cookie ? { cookie } : {}),
     };
   }
@@ -438,7 +448,7 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
   // Receiving
 
   private receive(now: Millis, data: Uint8Array): void {
-    const res = decodePacket(data);
+    const res = decodePacket(data, true, this.zeroChecksum);
     if (!res.ok) {
       this.counters.inc('sctp.bad-packet');
       log.debug(`dropped packet: ${res.error.message}`);
@@ -632,6 +642,7 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
           peerInboundStreams: init.inboundStreams,
           peerForwardTsn: init.forwardTsn,
           peerReconfig: init.reconfig,
+          peerZeroChecksum: init.zeroChecksum ?? false,
           created: now,
         });
         const ack = this.initChunk('init-ack', cookie);
@@ -655,7 +666,7 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
       this.abort({ code: ErrorCauseCode.MISSING_PARAMETER, info: new Uint8Array([0, 0, 0, 1, 0, 7]) }, 'abort');
       return;
     }
-    this.adoptPeer(ack.initiateTag, ack.initialTsn, ack.aRwnd, ack.inboundStreams, ack.forwardTsn, ack.reconfig);
+    this.adoptPeer(ack.initiateTag, ack.initialTsn, ack.aRwnd, ack.inboundStreams, ack.forwardTsn, ack.reconfig, ack.zeroChecksum ?? false);
     this.cookieEcho = ack.cookie.slice();
     this.state = 'cookie-echoed';
     this.t1Count = 0;
@@ -671,8 +682,10 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
     peerInbound: number,
     forwardTsn: boolean,
     reconfig: boolean,
+    zeroChecksum: boolean,
   ): void {
     this.peerTag = tag;
+    this.skipChecksum = this.zeroChecksum && zeroChecksum;
     this.tracker = new TsnTracker(initialTsn);
     this.peerNextRequestSeq = initialTsn; // RFC 6525 5.2.1
     this.outboundStreams = Math.min(MAX_STREAMS, peerInbound);
@@ -720,6 +733,7 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
       s.peerInboundStreams,
       s.peerForwardTsn,
       s.peerReconfig,
+      s.peerZeroChecksum,
     );
   }
 
@@ -955,7 +969,10 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
   // -------------------------------------------------------------------------------------
   // Sending packets
 
-  /** Sends one chunk alone in a packet (INIT, INIT ACK, COOKIE ECHO, ABORT, ...). */
+  /**
+   * Sends one chunk alone in a packet (INIT, INIT ACK, COOKIE ECHO, ABORT, ...), always with
+   * a CRC32c: these go out before zero checksums are agreed, or to a peer in doubt.
+   */
   private sendSingle(chunk: Chunk, tag: number): void {
     const w = this.scratch.reset();
     writeCommonHeader(w, { srcPort: this.localPort, dstPort: this.remotePort, verificationTag: tag });
@@ -994,7 +1011,9 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
       }
       if (w.pos === COMMON_HEADER_SIZE) return;
       this.sender.bypassCwnd = false;
-      this.out.push({ type: 'transmit', data: setChecksum(w.finish()) });
+      // RFC 9653 5: with zero checksums agreed, the field stays zero (DTLS protects it).
+      const packet = w.finish();
+      this.out.push({ type: 'transmit', data: this.skipChecksum ? packet : setChecksum(packet) });
     }
   }
 

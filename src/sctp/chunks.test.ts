@@ -32,6 +32,7 @@ const samples: Chunk[] = [
     initialTsn: 42,
     forwardTsn: true,
     reconfig: true,
+    zeroChecksum: true,
   },
   {
     type: 'init-ack',
@@ -135,4 +136,14 @@ test('decoding mutated valid packets never throws and returns a Result', () => {
     ),
     { numRuns: 5000 },
   );
+});
+
+test('a zero checksum is accepted only when asked to', () => {
+  const p = packet([samples[0]!]);
+  p.fill(0, 8, 12);
+  assert.ok(!decodePacket(p).ok);
+  assert.ok(decodePacket(p, true, true).ok);
+  // A wrong non-zero checksum still fails.
+  p[8] = 1;
+  assert.ok(!decodePacket(p, true, true).ok);
 });

@@ -36,6 +36,7 @@ const Param = {
   UNRECOGNIZED: 8,
   SUPPORTED_EXTENSIONS: 0x8008, // RFC 5061 4.2.7
   FORWARD_TSN_SUPPORTED: 0xc000, // RFC 3758 3.1
+  ZERO_CHECKSUM_ACCEPTABLE: 0x8001, // RFC 9653 3
   OUTGOING_RESET: 13, // RFC 6525 4.1
   INCOMING_RESET: 14, // RFC 6525 4.2
   RECONFIG_RESPONSE: 16, // RFC 6525 4.4
@@ -108,6 +109,8 @@ export interface InitChunk {
   readonly forwardTsn: boolean;
   /** RFC 6525: the sender supports RE-CONFIG. */
   readonly reconfig: boolean;
+  /** RFC 9653: the sender accepts a zero checksum, its lower layer being DTLS (EDMID 1). */
+  readonly zeroChecksum?: boolean;
   /** INIT ACK only: the state cookie. */
   readonly cookie?: Uint8Array;
   /** Parameters we did not recognise and that ask to be reported (RFC 9260 3.2.2). */
@@ -216,14 +219,22 @@ function fail(reason: 'truncated' | 'invalid' | 'integrity' | 'unsupported', msg
   return err(new DecodeError(LAYER, reason, msg));
 }
 
-/** Reads a packet's common header and chunks, checking the CRC32c (RFC 9260 6.8). */
-export function decodePacket(buf: Uint8Array, verifyChecksum = true): Result<Packet> {
+/** RFC 9653 7: the error detection method "SCTP over DTLS". */
+export const EDMID_DTLS = 1;
+
+/**
+ * Reads a packet's common header and chunks, checking the CRC32c (RFC 9260 6.8) unless
+ * `acceptZeroChecksum` is set and the checksum is zero (RFC 9653 4: an endpoint that
+ * announced it accepts zero checksums takes packets with either a correct or a zero one).
+ */
+export function decodePacket(buf: Uint8Array, verifyChecksum = true, acceptZeroChecksum = false): Result<Packet> {
   if (buf.length < COMMON_HEADER_SIZE) return fail('truncated', 'packet shorter than its header');
   const r = new ByteReader(buf);
   const header = { srcPort: r.u16(), dstPort: r.u16(), verificationTag: r.u32() };
   const sum = buf[8]! | (buf[9]! << 8) | (buf[10]! << 16) | (buf[11]! << 24);
   r.skip(4);
-  if (verifyChecksum && sum >>> 0 !== sctpChecksum(buf)) return fail('integrity', 'bad CRC32c');
+  const skip = !verifyChecksum || (acceptZeroChecksum && sum === 0);
+  if (!skip && sum >>> 0 !== sctpChecksum(buf)) return fail('integrity', 'bad CRC32c');
   const chunks: Chunk[] = [];
   while (r.remaining > 0) {
     if (r.remaining < 4) return fail('truncated', 'chunk header');
@@ -346,6 +357,7 @@ function decodeInit(type: 'init' | 'init-ack', r: ByteReader): Result<InitChunk>
   }
   let forwardTsn = false;
   let reconfig = false;
+  let zeroChecksum = false;
   let cookie: Uint8Array | undefined;
   let unrecognized: Uint8Array[] | undefined;
   while (r.remaining >= 4) {
@@ -361,6 +373,10 @@ function decodeInit(type: 'init' | 'init-ack', r: ByteReader): Result<InitChunk>
         break;
       case Param.FORWARD_TSN_SUPPORTED:
         forwardTsn = true;
+        break;
+      case Param.ZERO_CHECKSUM_ACCEPTABLE:
+        // Only the DTLS method is one we can rely on; others are ignored (RFC 9653 5.1).
+        zeroChecksum = value.length === 4 && new ByteReader(value).u32() === EDMID_DTLS;
         break;
       case Param.SUPPORTED_EXTENSIONS:
         for (const t of value) {
@@ -387,6 +403,7 @@ function decodeInit(type: 'init' | 'init-ack', r: ByteReader): Result<InitChunk>
       initialTsn,
       forwardTsn,
       reconfig,
+      ...(zeroChecksum ? { zeroChecksum } : {}),
       ...(cookie ? { cookie } : {}),
       ...(unrecognized ? { unrecognized } : {}),
     };
@@ -521,6 +538,7 @@ export function encodeChunk(w: ByteWriter, c: Chunk): void {
       if (c.forwardTsn) ext.push(ChunkType.FORWARD_TSN);
       if (ext.length) writeParam(w, Param.SUPPORTED_EXTENSIONS, Uint8Array.from(ext));
       if (c.forwardTsn) writeParam(w, Param.FORWARD_TSN_SUPPORTED, new Uint8Array(0));
+      if (c.zeroChecksum) w.u16(Param.ZERO_CHECKSUM_ACCEPTABLE).u16(8).u32(EDMID_DTLS);
       for (const u of c.unrecognized ?? []) writeParam(w, Param.UNRECOGNIZED, u);
       endChunk(w, at);
       return;

@@ -24,6 +24,7 @@ export interface CookieState {
   readonly peerInboundStreams: number;
   readonly peerForwardTsn: boolean;
   readonly peerReconfig: boolean;
+  readonly peerZeroChecksum: boolean;
   /** Our clock when the cookie was made. */
   readonly created: Millis;
 }
@@ -42,7 +43,7 @@ export function signCookie(key: Uint8Array, s: CookieState): Uint8Array {
     .u32(s.peerRwnd)
     .u16(s.peerOutboundStreams)
     .u16(s.peerInboundStreams)
-    .u8((s.peerForwardTsn ? 1 : 0) | (s.peerReconfig ? 2 : 0))
+    .u8((s.peerForwardTsn ? 1 : 0) | (s.peerReconfig ? 2 : 0) | (s.peerZeroChecksum ? 4 : 0))
     // Millis may be fractional or large; store whole milliseconds in 48 bits.
     .u48(Math.max(0, Math.floor(s.created)));
   const body = w.written();
@@ -88,6 +89,7 @@ export function openCookie(
     peerInboundStreams,
     peerForwardTsn: (flags & 1) !== 0,
     peerReconfig: (flags & 2) !== 0,
+    peerZeroChecksum: (flags & 4) !== 0,
     created,
     staleBy: Math.max(0, age - lifetime),
   });

@@ -314,7 +314,10 @@ export class Sender {
       this.retransmitCount--;
       this.flightSize += c.payload.length;
       if (this.rttProbe === c) this.rttProbe = undefined; // Karn's rule
-      this.t3 ??= now + this.rto.rto;
+      // RFC 9260 6.3.2 R1 starts T3 if it is not running. When this is the earliest
+      // outstanding chunk, restart it too: its acknowledgement is at least a round trip away,
+      // and a T3 left from before the loss would expire spuriously during fast recovery.
+      if (i === this.outHead || this.t3 === undefined) this.t3 = now + this.rto.rto;
       this.counters.inc('sctp.retransmitted');
       return c;
     }
