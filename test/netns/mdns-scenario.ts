@@ -69,15 +69,41 @@ async function loScenario(): Promise<object> {
   return { ...result, answered, interfaces: lo.map((i) => i.address), handles: handles() };
 }
 
-function readLine(stream: NodeJS.ReadableStream): Promise<string> {
-  return new Promise((resolve, reject) => {
+/**
+ * The addresses of interface `name` once it is listed: Node (libuv) lists only interfaces
+ * that are up and running, and a veth runs only once both ends are up.
+ */
+async function interfaceNamed(name: string, families: readonly ('IPv4' | 'IPv6')[] = ['IPv4', 'IPv6']) {
+  const pick = () => listInterfaces({ families, filter: (n) => n === name });
+  if (!(await until(() => pick().length === families.length, 5000))) throw new Error(`${name} never came up`);
+  return pick();
+}
+
+/** Reads lines from a stream one at a time. */
+class LineReader {
+  private readonly lines: string[] = [];
+  private waiting: ((line: string | undefined) => void) | undefined;
+  private ended = false;
+
+  constructor(stream: NodeJS.ReadableStream) {
     const rl = createInterface({ input: stream });
-    rl.once('line', (l) => {
-      resolve(l);
-      rl.close();
+    rl.on('line', (l) => {
+      if (this.waiting) this.waiting(l);
+      else this.lines.push(l);
+      this.waiting = undefined;
     });
-    rl.once('close', () => reject(new Error('stream ended before a line')));
-  });
+    rl.on('close', () => {
+      this.ended = true;
+      this.waiting?.(undefined);
+    });
+  }
+
+  /** The next line; throws if the stream ends first. */
+  async next(): Promise<string> {
+    const line = this.lines.shift() ?? (this.ended ? undefined : await new Promise<string | undefined>((r) => (this.waiting = r)));
+    if (line === undefined) throw new Error('stream ended before a line');
+    return line;
+  }
 }
 
 async function vethScenario(): Promise<object> {
@@ -86,30 +112,31 @@ async function vethScenario(): Promise<object> {
   const child = spawn('unshare', ['-n', process.execPath, '--import', 'tsx', process.argv[1]!, 'responder'], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
+  const fromChild = new LineReader(child.stdout!);
   try {
     const pid = child.pid!;
-    // Wait until the child has its own namespace: unshare execs node in it.
-    const ready = readLine(child.stdout!);
+    // Once node runs and says hello, unshare has moved it into its own namespace: only
+    // then can the veth's far end follow it there.
+    const hello = await fromChild.next();
+    if (hello !== 'hello') throw new Error(`responder said ${hello}`);
     const far = `nsenter -t ${pid} -n`;
     sh(
       `ip link add veth0 type veth peer name veth1 netns ${pid}`,
-      'sysctl -qw net.ipv6.conf.veth0.accept_dad=0',
       'ip addr add 10.99.0.2/24 dev veth0',
       'ip addr add fd99::2/64 dev veth0 nodad',
       'ip link set veth0 up',
-      `${far} sysctl -qw net.ipv6.conf.veth1.accept_dad=0`,
       `${far} ip addr add 10.99.0.1/24 dev veth1`,
       `${far} ip addr add fd99::1/64 dev veth1 nodad`,
       `${far} ip link set veth1 up`,
     );
     assertIsolated(['veth0']);
     child.stdin!.write('start\n');
-    const line = await ready;
-    if (line !== 'ready') throw new Error(`responder said ${line}`);
-    const interfaces = listInterfaces({ filter: (name) => name === 'veth0' });
+    const ready = await fromChild.next();
+    if (ready !== 'ready') throw new Error(`responder said ${ready}`);
+    const interfaces = await interfaceNamed('veth0');
     const result = await resolveAll(interfaces);
     // IPv6 only: the query goes to [ff02::fb]:5353 and the answer comes back over IPv6.
-    const v6only = listInterfaces({ families: ['IPv6'], filter: (name) => name === 'veth0' });
+    const v6only = await interfaceNamed('veth0', ['IPv6']);
     const resolver6 = await nodeMdnsResolver({ interfaces: v6only });
     const overV6 = await resolver6.resolve(NAME6, 3000);
     const v6counters = resolver6.sockets.counters.snapshot();
@@ -128,19 +155,20 @@ async function vethScenario(): Promise<object> {
 }
 
 async function responderRole(): Promise<void> {
-  const start = await readLine(process.stdin);
+  const fromParent = new LineReader(process.stdin);
+  process.stdout.write('hello\n');
+  const start = await fromParent.next();
   if (start !== 'start') throw new Error(`unexpected ${start}`);
   assertIsolated(['veth1']);
   const responder = await nodeMdnsResponder({
-    interfaces: listInterfaces({ filter: (name) => name === 'veth1' }),
+    interfaces: await interfaceNamed('veth1'),
     names: [
       { name: NAME, address: '10.99.0.1' },
       { name: NAME6, address: 'fd99::1' },
     ],
   });
   process.stdout.write('ready\n');
-  process.stdin.resume();
-  await new Promise((r) => process.stdin.once('end', r));
+  await fromParent.next().catch(() => undefined); // returns when the parent closes our stdin
   await responder.close();
 }
 
