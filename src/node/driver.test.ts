@@ -236,6 +236,13 @@ test('an engine that throws on a command: the caller gets the error, queued outp
   await d.close();
 });
 
+test('unref\'d sockets do not keep the process alive', async () => {
+  const before = resources();
+  const s = await UdpSockets.bind({ addresses: ['127.0.0.1'], ref: false });
+  assert.deepEqual(resources(), before);
+  await s.close();
+});
+
 test('bind reports addresses that fail and rejects when none binds', async () => {
   const s = await UdpSockets.bind({ addresses: ['127.0.0.1', '192.0.2.123'] });
   assert.equal(s.localAddresses.length, 1);

@@ -7,8 +7,8 @@
  *              (10.99.0.1/24, fd99::1/64 there; 10.99.0.2/24, fd99::2/64 here)
  *   ice-mdns   two ICE agents on loopback; b hides its host candidate behind a `.local`
  *              name it publishes, a resolves it with our querier and connects
- *   responder  (internal) the far end of `veth`: reads one `start` line, answers, and exits
- *              when its stdin closes
+ *   responder  (internal) the far end of `veth`: says `hello` once in its namespace, waits
+ *              for `start`, says `ready`, and answers until its stdin closes
  */
 
 import { spawn } from 'node:child_process';
