@@ -31,7 +31,7 @@ import type { DecodedStun } from '../stun/index.js';
 import { Consent } from './consent.js';
 import { Relays } from './relays.js';
 import type { Allocation } from './relays.js';
-import { hostCandidate, peerReflexiveCandidate, srflxCandidate, vetRemote } from './candidates.js';
+import { hostCandidate, peerReflexiveCandidate, srflxCandidate, validCredentials, vetRemote } from './candidates.js';
 import { CheckList, pairKey } from './checklist.js';
 import type { CandidatePair, LocalCandidate, RemoteCandidate } from './checklist.js';
 import {
@@ -88,6 +88,7 @@ export type IceCounter =
   | 'policy-drop'
   | 'send-no-pair'
   | 'output-overflow'
+  | 'remote-credentials-invalid'
   | 'candidate-mdns-ignored'
   | 'candidate-ignored'
   | 'candidate-stale-generation'
@@ -164,10 +165,12 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
     this.relays = new Relays(this.rng);
     this.consent = new Consent(this.rng, opts.consentTimeout ?? CONSENT_TIMEOUT);
     this.keepaliveInterval = Math.max(opts.keepaliveInterval ?? DEFAULT_KEEPALIVE_INTERVAL, 1);
-    this.current = new CheckList({
+    const local = {
       ufrag: opts.ufrag ?? randomString(this.rng, UFRAG_LENGTH),
       pwd: opts.pwd ?? randomString(this.rng, PWD_LENGTH),
-    });
+    };
+    if (!validCredentials(local.ufrag, local.pwd)) throw new RangeError('ice: ufrag/pwd must be 1-250/1-256 ice-chars');
+    this.current = new CheckList(local);
   }
 
   get role(): IceRole {
@@ -930,6 +933,10 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
   // ---------------------------------------------------------------- remote side
 
   private setRemoteCredentials(creds: IceCredentials): void {
+    if (!validCredentials(creds.ufrag, creds.pwd)) {
+      this.counters.inc('remote-credentials-invalid');
+      return;
+    }
     const cur = this.current.remote;
     if (!cur) {
       this.current.setRemoteCredentials(creds);

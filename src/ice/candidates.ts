@@ -6,7 +6,7 @@
 import { addressKey, transportAddress } from '../core/index.js';
 import type { TransportAddress } from '../core/index.js';
 import type { Candidate, CandidateType } from '../sdp/index.js';
-import { COMPONENT_ID } from './constants.js';
+import { COMPONENT_ID, MAX_PWD_LENGTH, MAX_UFRAG_LENGTH } from './constants.js';
 import { candidatePriority, foundation } from './priority.js';
 import type { LocalCandidate } from './checklist.js';
 
@@ -111,4 +111,13 @@ export function vetRemote(c: Candidate, ufrag: string | undefined): TransportAdd
     for (const [name, value] of c.extensions) if (name === 'ufrag' && value !== ufrag) return 'generation';
   }
   return transportAddress(c.address, c.port);
+}
+
+const ICE_CHARS = /^[A-Za-z0-9+/]+$/;
+
+/** RFC 8839 5.4: ufrag and pwd are ice-chars (we bound their lengths, see constants.ts). */
+export function validCredentials(ufrag: string, pwd: string): boolean {
+  return (
+    ufrag.length <= MAX_UFRAG_LENGTH && pwd.length <= MAX_PWD_LENGTH && ICE_CHARS.test(ufrag) && ICE_CHARS.test(pwd)
+  );
 }

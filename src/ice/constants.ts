@@ -107,3 +107,9 @@ export const FAILED_WITHOUT_EOC_TIMEOUT = 10_000;
 /** RFC 8445 5.3: ufrag at least 24 bits (4 ice-chars), pwd at least 128 bits (22 chars). */
 export const UFRAG_LENGTH = 8;
 export const PWD_LENGTH = 24;
+/**
+ * RFC 8839 5.4 allows ufrag and pwd of up to 256 ice-chars, but a check's USERNAME
+ * ("remote:local") must stay under 509 bytes (RFC 8489 14.3), so each ufrag is held to 250.
+ */
+export const MAX_UFRAG_LENGTH = 250;
+export const MAX_PWD_LENGTH = 256;

@@ -277,3 +277,16 @@ test('a socket added after gathering is gathered at once', () => {
     ['gathering', 'local-candidate:10.0.0.9', 'complete'],
   );
 });
+
+test('remote credentials that are not ice-chars or too long are refused, never thrown on', () => {
+  const a = agent();
+  const fresh = new IceAgent({ rng: new SeededRandom(3), role: 'controlling' });
+  for (const bad of [{ ufrag: 'x'.repeat(300), pwd: 'p'.repeat(22) }, { ufrag: 'a:b', pwd: 'p'.repeat(22) }, { ufrag: 'ok', pwd: '' }]) {
+    fresh.handleInput(0, { type: 'set-remote-credentials', ...bad });
+    a.handleInput(0, { type: 'set-remote-credentials', ...bad });
+  }
+  assert.equal(fresh.counters.get('remote-credentials-invalid'), 3);
+  assert.equal(a.counters.get('remote-credentials-invalid'), 3);
+  assert.deepEqual(a.localCredentials.ufrag, 'myUfrag'); // no restart was triggered
+  assert.throws(() => new IceAgent({ rng: new SeededRandom(1), role: 'controlling', ufrag: 'bad:ufrag' }), RangeError);
+});
