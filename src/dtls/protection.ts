@@ -73,7 +73,7 @@ export class RecordProtection {
       p += explicit;
     }
     const c = createCipheriv(this.suite.cipher as 'aes-128-gcm', this.key, this.nonce, this.options);
-    c.setAAD(this.aad, { plaintextLength: plaintext.length });
+    c.setAAD(this.aad);
     const ct = c.update(plaintext);
     out.set(ct, p);
     p += ct.length;
@@ -106,7 +106,7 @@ export class RecordProtection {
     this.setAad(record, at, ptLength);
     const d = createDecipheriv(this.suite.cipher as 'aes-128-gcm', this.key, this.nonce, this.options);
     d.setAuthTag(record.subarray(end - TAG_LENGTH, end));
-    d.setAAD(this.aad, { plaintextLength: ptLength });
+    d.setAAD(this.aad);
     const pt = d.update(record.subarray(body + explicit, end - TAG_LENGTH));
     try {
       d.final();
