@@ -287,3 +287,20 @@ test('SANSRTC_DEBUG enables namespaces with the console sink', () => {
   setLogSink(undefined);
   assert.equal(log.enabled, false);
 });
+
+test('call() runs an engine method with the time, then drains and re-arms', async () => {
+  const p = await echoPair();
+  const engine = p.da.engine as unknown as EchoEngine;
+  const seen: number[] = [];
+  const result = p.da.call((now) => {
+    seen.push(now);
+    engine.handleInput(now, { type: 'send', to: p.bAddr, from: p.aAddr, data: new Uint8Array([PING, 9]) });
+    return 'done';
+  });
+  assert.equal(result, 'done');
+  assert.equal(seen.length, 1);
+  assert.equal(p.a.counters.get('sent'), 1, 'the transmit went out in the drain after the call');
+  await until('pong', () => p.events.length === 1);
+  await Promise.all([p.da.close(), p.db.close()]);
+  assert.equal(p.da.call(() => 7), 7, 'after close it runs but drains nothing');
+});

@@ -130,6 +130,26 @@ export class EngineDriver<In, Ev extends EngineEvent = EngineEvent> {
     }
   }
 
+  /**
+   * Runs `fn` with the current time, for engine methods that are not commands (such as a
+   * PeerConnection's synchronous JSEP calls), then drains and re-arms as `input` does. From
+   * inside `onEvent` it runs at once and the drain in progress picks up its outputs. After
+   * `close()` it still runs `fn` but drains nothing.
+   */
+  call<T>(fn: (now: Millis) => T): T {
+    if (this.busy || this.closing) return fn(this.clock.now());
+    this.busy = true;
+    try {
+      return fn(this.clock.now());
+    } finally {
+      try {
+        this.flush();
+      } finally {
+        this.busy = false;
+      }
+    }
+  }
+
   /** Stops the timer, detaches from the transport and closes it. Idempotent. */
   close(): Promise<void> {
     if (!this.closing) {
