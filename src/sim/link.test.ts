@@ -1,10 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { transportAddress } from '../core/address.js';
+import type { Datagram, Engine, Transmit } from '../core/engine.js';
 import { SeededRandom } from '../core/random.js';
 import { IPV4_UDP_OVERHEAD } from './constants.js';
 import { DEFAULT_LINK_PARAMS, LinkDirection, resolveLinkParams, type LinkParams } from './link.js';
 import { Network } from './network.js';
-import { Probe } from './probe.fixture.js';
+import { numbered, Probe } from './probe.fixture.js';
 
 const N = 20_000;
 
@@ -22,7 +24,7 @@ test('Bernoulli loss drops the configured fraction', () => {
   for (const loss of [0, 0.01, 0.1, 0.5, 1]) {
     const d = direction({ loss });
     let lost = 0;
-    for (let i = 0; i < N; i++) if (d.transmit(i, 100, true) === 'loss') lost++;
+    for (let i = 0; i < N; i++) if (d.transmit(i, 100, 100, true) === 'loss') lost++;
     assertRate(lost, N, loss, `loss ${loss}`);
     assert.equal(d.counters.get('dropped:loss'), lost);
   }
@@ -37,7 +39,7 @@ test('Gilbert-Elliott loss averages p/(p+r) and comes in bursts of mean 1/r', ()
   let previousLost = false;
   const n = 200_000;
   for (let i = 0; i < n; i++) {
-    const isLost = d.transmit(i, 100, true) === 'loss';
+    const isLost = d.transmit(i, 100, 100, true) === 'loss';
     if (isLost) lost++;
     if (isLost && !previousLost) bursts++;
     previousLost = isLost;
@@ -53,7 +55,7 @@ test('duplication and reordering happen at the configured rates', () => {
   let dups = 0;
   let held = 0;
   for (let i = 0; i < N; i++) {
-    assert.equal(d.transmit(i, 100, true), undefined);
+    assert.equal(d.transmit(i, 100, 100, true), undefined);
     if (!Number.isNaN(d.duplicateArrival)) dups++;
     if (d.arrival === i + 10 + d.params.reorderDelay) held++;
   }
@@ -69,7 +71,7 @@ test('jitter stays within bounds and never reorders by itself', () => {
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < N; i++) {
-    d.transmit(i * 2, 100, true);
+    d.transmit(i * 2, 100, 100, true);
     const extra = d.arrival - i * 2;
     assert.ok(d.arrival >= last, 'FIFO');
     last = d.arrival;
@@ -82,8 +84,8 @@ test('jitter stays within bounds and never reorders by itself', () => {
 
 test('the MTU counts IP and UDP headers', () => {
   const d = direction({ mtu: 1500 });
-  assert.equal(d.transmit(0, 1500, true), undefined);
-  assert.equal(d.transmit(0, 1501, true), 'mtu');
+  assert.equal(d.transmit(0, 1500, 1500, true), undefined);
+  assert.equal(d.transmit(0, 1501, 1501, true), 'mtu');
   assert.equal(d.counters.get('dropped:mtu'), 1);
 
   const net = new Network();
@@ -130,15 +132,15 @@ test('a bandwidth cap gives the expected goodput and serialization delay', () =>
 test('the drop-tail queue holds at most `queue` bytes', () => {
   const d = direction({ bandwidth: 1000, queue: 3000 });
   // 1000-byte packets at t=0: one in the transmitter plus two queued fit, the fourth does not.
-  assert.equal(d.transmit(0, 1000, true), undefined);
-  assert.equal(d.transmit(0, 1000, true), undefined);
-  assert.equal(d.transmit(0, 1000, true), undefined);
+  assert.equal(d.transmit(0, 1000, 1000, true), undefined);
+  assert.equal(d.transmit(0, 1000, 1000, true), undefined);
+  assert.equal(d.transmit(0, 1000, 1000, true), undefined);
   assert.equal(d.backlog(0), 3000);
-  assert.equal(d.transmit(0, 1000, true), 'queue-full');
+  assert.equal(d.transmit(0, 1000, 1000, true), 'queue-full');
   assert.equal(d.arrival, 3000);
   // One second later one packet has left: room for one more.
   assert.equal(d.backlog(1000), 2000);
-  assert.equal(d.transmit(1000, 1000, true), undefined);
+  assert.equal(d.transmit(1000, 1000, 1000, true), undefined);
   assert.equal(d.arrival, 4000);
 });
 
@@ -197,3 +199,41 @@ test('through the network, reordering and duplication show up in what is receive
   assert.equal(net.stats.duplicated, dups);
   assert.equal(net.trace.filter((e) => e.kind === 'duplicated').length, dups);
 });
+
+test('corruption flips exactly one payload bit in the configured fraction of packets', () => {
+  const net = new Network({ seed: 8, eventLimit: N });
+  const a = net.addHost('a', ['10.0.0.1']);
+  const b = net.addHost('b', ['10.0.0.2']);
+  const link = net.link(a, b, { corrupt: 0.05 });
+  const got: Uint8Array[] = [];
+  net.attach(b, {
+    handleInput: (_now: number, d: Datagram) => void got.push(d.data.slice()),
+    handleTimeout: () => {},
+    pollOutput: () => undefined,
+    pollTimeout: () => undefined,
+  } as Engine<Datagram, Transmit>, { port: 2 });
+  const sender = new Probe();
+  net.attach(a, sender, { port: 1 });
+  const n = 5000;
+  net.inject(sender, { type: 'stream', count: n, interval: 1, size: 64, to: transportAddress('10.0.0.2', 2) });
+  net.run();
+  assert.equal(got.length, n);
+  // The link keeps order, so packet i was numbered(i, 64) when it left.
+  let damaged = 0;
+  got.forEach((data, i) => {
+    const sent = numbered(i, 64);
+    let bits = 0;
+    for (let j = 0; j < 64; j++) bits += popcount(data[j]! ^ sent[j]!);
+    assert.ok(bits <= 1, `packet ${i} has ${bits} flipped bits`);
+    damaged += bits;
+  });
+  assert.equal(damaged, link.forward.counters.get('corrupted'));
+  assertRate(damaged, n, 0.05, 'corrupted');
+  assert.equal(net.trace.filter((e) => e.kind === 'rewritten').length, damaged);
+});
+
+function popcount(x: number): number {
+  let c = 0;
+  for (; x; x &= x - 1) c++;
+  return c;
+}

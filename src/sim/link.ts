@@ -8,7 +8,8 @@
  *   3. bandwidth cap: FIFO drop-tail queue of `queue` bytes in front of a transmitter of
  *      `bandwidth` bytes/s; the packet leaves after its serialization (size / bandwidth)
  *      -> drop `queue-full` when the backlog plus the packet exceeds the queue
- *   4. loss on the wire (Bernoulli, or Gilbert-Elliott bursts) -> drop `loss`
+ *   4. loss on the wire (Bernoulli, or Gilbert-Elliott bursts) -> drop `loss`; or, with
+ *      probability `corrupt`, one payload bit flipped
  *   5. propagation: `delay` plus uniform jitter in [-jitter, +jitter] (never negative). The
  *      link stays FIFO despite jitter; only `reorder` reorders: such a packet is held back
  *      `reorderDelay` extra and later packets may overtake it.
@@ -18,7 +19,7 @@
  */
 
 import { Counters } from '../core/counters.js';
-import { randomFloat, type Random } from '../core/random.js';
+import { randomFloat, randomInt, type Random } from '../core/random.js';
 import type { Millis } from '../core/time.js';
 import { DEFAULT_MTU, DEFAULT_QUEUE_BYTES, DEFAULT_REORDER_DELAY } from './constants.js';
 
@@ -41,6 +42,12 @@ export interface LinkParams {
   readonly loss: number | GilbertElliott;
   /** Probability that a packet is duplicated. */
   readonly duplicate: number;
+  /**
+   * Probability that one random bit of the payload is flipped on the way: damage the UDP
+   * checksum missed, or a broken middlebox (real stacks drop most corrupted datagrams), for
+   * exercising integrity checks (DTLS MACs, SCTP CRC32c, STUN FINGERPRINT).
+   */
+  readonly corrupt: number;
   /** Probability that a packet is held back `reorderDelay` extra. */
   readonly reorder: number;
   readonly reorderDelay: Millis;
@@ -77,6 +84,7 @@ export type LinkCounter =
   | 'arrived'
   | 'duplicated'
   | 'reordered'
+  | 'corrupted'
   | `dropped:${DropReason}`;
 
 export const DEFAULT_LINK_PARAMS: LinkParams = {
@@ -84,6 +92,7 @@ export const DEFAULT_LINK_PARAMS: LinkParams = {
   jitter: 0,
   loss: 0,
   duplicate: 0,
+  corrupt: 0,
   reorder: 0,
   reorderDelay: DEFAULT_REORDER_DELAY,
   mtu: DEFAULT_MTU,
@@ -110,6 +119,7 @@ export function resolveLinkParams(base: LinkParams, patch: Partial<LinkParams>):
   checkTime('jitter', p.jitter);
   checkTime('reorderDelay', p.reorderDelay);
   checkProbability('duplicate', p.duplicate);
+  checkProbability('corrupt', p.corrupt);
   checkProbability('reorder', p.reorder);
   if (typeof p.loss === 'number') checkProbability('loss', p.loss);
   else {
@@ -140,6 +150,8 @@ export class LinkDirection {
   arrival: Millis = 0;
   /** Arrival time of its duplicate, or NaN when it was not duplicated. */
   duplicateArrival: Millis = NaN;
+  /** The payload bit to flip in that packet (and its duplicate), or -1. */
+  corruptBit = -1;
 
   private readonly rng: Random;
   private busyUntil: Millis = 0;
@@ -170,10 +182,11 @@ export class LinkDirection {
   }
 
   /**
-   * Decides the fate of a packet of `wireSize` bytes entering at `now` on a link that is `up`.
-   * Returns the drop reason, or undefined with `arrival` (and `duplicateArrival`) set.
+   * Decides the fate of a packet of `payloadSize` bytes (`wireSize` with headers) entering at
+   * `now` on a link that is `up`. Returns the drop reason, or undefined with `arrival`,
+   * `duplicateArrival` and `corruptBit` set.
    */
-  transmit(now: Millis, wireSize: number, up: boolean): DropReason | undefined {
+  transmit(now: Millis, payloadSize: number, wireSize: number, up: boolean): DropReason | undefined {
     const p = this.params;
     const c = this.counters;
     c.inc('packets');
@@ -188,6 +201,12 @@ export class LinkDirection {
       depart = this.busyUntil;
     }
     if (this.lost()) return this.drop('loss');
+    if (p.corrupt > 0 && payloadSize > 0 && randomFloat(this.rng) < p.corrupt) {
+      c.inc('corrupted');
+      this.corruptBit = randomInt(this.rng, 0, payloadSize * 8 - 1);
+    } else {
+      this.corruptBit = -1;
+    }
     const reorder = p.reorder > 0 && randomFloat(this.rng) < p.reorder;
     if (reorder) {
       c.inc('reordered');

@@ -471,8 +471,13 @@ export class Network {
     const link = this.routes.nextHop(node, target, realm);
     if (link === undefined) return this.drop(node, p, 'no-route');
     const dir = link.directionFrom(node);
-    const reason = dir.transmit(this.clock, p.data.length + overhead(p.dst), link.up);
+    const reason = dir.transmit(this.clock, p.data.length, p.data.length + overhead(p.dst), link.up);
     if (reason !== undefined) return this.drop(node, p, reason);
+    if (dir.corruptBit >= 0) {
+      // The packet is the network's own copy: damage it in place.
+      p.data[dir.corruptBit >> 3]! ^= 1 << (dir.corruptBit & 7);
+      this.tracer.record(this.clock, 'rewritten', p.id, p.src, p.dst, p.data.length, node.name, undefined, undefined, p.data);
+    }
     p.at = link.other(node);
     p.via = link;
     p.epoch = dir.epoch;

@@ -16,6 +16,7 @@ const linkParams: fc.Arbitrary<Partial<LinkParams>> = fc.record(
       fc.record({ p: probability, r: probability, lossGood: probability, lossBad: probability }),
     ),
     duplicate: probability,
+    corrupt: probability,
     reorder: probability,
     reorderDelay: fc.double({ min: 0, max: 100, noNaN: true }),
     mtu: fc.integer({ min: 1, max: 9000 }),
