@@ -323,3 +323,15 @@ test('NatTable agrees with RFC 4787 rules checked against the history of outboun
     { numRuns: 400, seed: 4787 },
   );
 });
+
+test('a rebooted NAT forgets its mappings: old ports are dead, new packets get new ones', () => {
+  const { net, nat, addr, send } = world('full-cone');
+  const before = send('client', addr.s1a, 's1a')!;
+  nat.reboot();
+  assert.deepEqual(nat.table.mappings(net.now), []);
+  assert.equal(send('s1a', before, 'client'), undefined);
+  assert.equal(net.counters.get('dropped:nat-no-mapping'), 1);
+  const after = send('client', addr.s1a, 's1a')!;
+  assert.notEqual(after.port, before.port);
+  assert.deepEqual(send('s1a', after, 'client'), addr.s1a);
+});

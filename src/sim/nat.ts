@@ -137,6 +137,12 @@ export class NatTable {
     return m.internal;
   }
 
+  /** Forgets every mapping (a NAT reboot, or a carrier NAT rebinding its users). */
+  clear(): void {
+    this.byKey.clear();
+    this.byPort.clear();
+  }
+
   /** The live mappings at `now`, oldest first. */
   mappings(now: Millis): NatMapping[] {
     const out: NatMapping[] = [];

@@ -122,6 +122,11 @@ export class NatBox {
   get publicAddress(): string {
     return this.table.publicAddress;
   }
+
+  /** Forgets every mapping, as a rebooting NAT does: the next packets get new external ports. */
+  reboot(): void {
+    this.table.clear();
+  }
 }
 
 /** A link between two nodes; `forward` carries a->b, `backward` b->a. */
