@@ -49,7 +49,11 @@ function familiesOf(interfaces: readonly LocalInterface[]): AddressFamily[] {
 
 export async function nodeMdnsResolver(options: NodeMdnsResolverOptions = {}): Promise<MdnsResolver> {
   const interfaces = chooseInterfaces(options);
-  const sockets = await MdnsSockets.open({ interfaces, ...(options.port ? { port: options.port } : {}) });
+  const sockets = await MdnsSockets.open({
+    interfaces,
+    ephemeralFallback: true,
+    ...(options.port ? { port: options.port } : {}),
+  });
   const waiters = new Map<string, ((address: string | undefined) => void)[]>();
   const settle = (name: string, address: string | undefined): void => {
     const key = normalizeName(name);

@@ -33,6 +33,12 @@ export interface MdnsSocketsOptions {
   readonly interfaces: readonly LocalInterface[];
   /** Port (default 5353; other values only make sense in tests). */
   readonly port?: number;
+  /**
+   * When the port is taken by a process that does not share it, bind an ephemeral port
+   * instead. A querier can: RFC 6762 6.7 has responders answer a query from any other port
+   * by unicast to that port ("legacy unicast"). A responder cannot, so it defaults to false.
+   */
+  readonly ephemeralFallback?: boolean;
 }
 
 interface FamilySocket {
@@ -80,7 +86,13 @@ export class MdnsSockets implements DatagramTransport {
     const port = options.port ?? MDNS_PORT;
     const families = (['IPv4', 'IPv6'] as const).filter((f) => options.interfaces.some((i) => i.family === f));
     if (families.length === 0) throw new RangeError('MdnsSockets.open needs at least one interface');
-    const settled = await Promise.allSettled(families.map((f) => bindWildcard(f, port)));
+    const bindOne = (f: AddressFamily): Promise<dgram.Socket> =>
+      bindWildcard(f, port).catch((e: NodeJS.ErrnoException) => {
+        if (!options.ephemeralFallback || e.code !== 'EADDRINUSE') throw e;
+        log.info(`mDNS port ${port} is taken; querying from an ephemeral port (RFC 6762 6.7)`);
+        return bindWildcard(f, 0);
+      });
+    const settled = await Promise.allSettled(families.map(bindOne));
     const opened = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) {
@@ -107,7 +119,7 @@ export class MdnsSockets implements DatagramTransport {
     for (const s of sockets) this.setUp(s);
   }
 
-  /** The bound wildcard addresses (port 5353 unless asked otherwise). */
+  /** The bound wildcard addresses (port 5353 unless asked otherwise or taken). */
   get localAddresses(): TransportAddress[] {
     return this.sockets.map((s) => s.local);
   }

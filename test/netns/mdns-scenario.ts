@@ -12,6 +12,7 @@
  */
 
 import { spawn } from 'node:child_process';
+import dgram from 'node:dgram';
 import { createInterface } from 'node:readline';
 import { type Datagram, SeededRandom } from '../../src/core/index.js';
 import { IceAgent, type IceEvent, type IceInput } from '../../src/ice/index.js';
@@ -141,10 +142,21 @@ async function vethScenario(): Promise<object> {
     const overV6 = await resolver6.resolve(NAME6, 3000);
     const v6counters = resolver6.sockets.counters.snapshot();
     await resolver6.close();
+    // Port 5353 held by a process that does not share it: the resolver queries from an
+    // ephemeral port and the responder answers by legacy unicast (RFC 6762 6.7).
+    const squatter = dgram.createSocket({ type: 'udp4', reuseAddr: false });
+    await new Promise<void>((r) => squatter.bind(5353, '0.0.0.0', () => r()));
+    const legacy = await nodeMdnsResolver({ interfaces: await interfaceNamed('veth0', ['IPv4']) });
+    const legacyPort = legacy.sockets.localAddresses[0]!.port;
+    const overLegacy = await legacy.resolve(NAME, 3000);
+    squatter.close();
+    await legacy.close(); // also waits out the loop turn in which the squatter's handle goes
     return {
       ...result,
       overV6,
       v6counters,
+      overLegacy,
+      legacyPortIs5353: legacyPort === 5353,
       interfaces: interfaces.map((i) => i.address),
       handles: handles(),
     };

@@ -37,12 +37,14 @@ test('querier and responder on a multicast loopback in one namespace', async () 
   assert.ok((r['answered'] as number) >= 2);
 });
 
-test('querier and responder in two namespaces joined by a veth pair (IPv4 and IPv6)', async () => {
+test('querier and responder in two namespaces joined by a veth pair (IPv4, IPv6, legacy unicast)', async () => {
   const r = await scenario('veth');
   checkResolutions(r);
   assert.deepEqual(r['interfaces'], ['10.99.0.2', 'fd99::2']);
   assert.equal(r['overV6'], 'fd99::1');
   assert.deepEqual(r['v6counters'], { sent: 1 });
+  assert.equal(r['legacyPortIs5353'], false);
+  assert.equal(r['overLegacy'], '10.99.0.1');
 });
 
 test('ICE connects to a peer whose host candidate is a .local name, resolved by our querier', async () => {
