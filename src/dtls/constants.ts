@@ -55,8 +55,13 @@ export const COOKIE_SIZE = 20;
  * a flight has one such record, a few cover duplicates.
  */
 export const MAX_EARLY_RECORDS = 8;
-/** Received application records held while the SDP fingerprint is not yet known. */
-export const MAX_PENDING_DATA = 256;
+/**
+ * Received application data held while the SDP fingerprint is not yet known (the offer's
+ * answer can trail the handshake). 256 KiB covers SCTP's initial burst (RFC 9260 7.2.1
+ * allows up to 4 MTUs, and peers' receive windows are about 128-256 KiB).
+ */
+export const MAX_PENDING_DATA_RECORDS = 256;
+export const MAX_PENDING_DATA_BYTES = 256 * 1024;
 /** Anti-replay window width (RFC 6347 4.1.2.6: a 64-entry bitmap is the minimum). */
 export const REPLAY_WINDOW = 64;
 

@@ -212,6 +212,21 @@ test('plaintext application data and forged plaintext alerts after the handshake
   assert.ok(p.server.connected);
 });
 
+test('a renegotiating ClientHello after the handshake gets a no_renegotiation warning', () => {
+  const p = new Pair(22);
+  assert.ok(p.connect());
+  // The client's first ClientHello, re-labelled with the next message_seq (5).
+  const ch = p.sent.client[0]!.slice();
+  ch[13 + 4] = 0;
+  ch[13 + 5] = 5;
+  ch[10] = 200; // fresh record sequence number
+  const before = p.server.counters.get('alert-sent');
+  p.deliver('server', ch);
+  assert.equal(p.server.counters.get('alert-sent'), before + 1);
+  p.run();
+  assert.ok(p.server.connected && p.client.connected, 'a warning does not close the connection');
+});
+
 test('close_notify closes both sides; send afterwards is refused', () => {
   const p = new Pair(18);
   assert.ok(p.connect());

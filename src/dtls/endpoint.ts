@@ -15,6 +15,7 @@
  *                                     <-     6 [CCS], Finished
  */
 import {
+  BoundedQueue,
   constantTimeEqual,
   Counters,
   logger,
@@ -36,7 +37,8 @@ import {
   MAX_EARLY_RECORDS,
   MAX_FLIGHT_TRANSMISSIONS,
   MAX_HELLO_VERIFY,
-  MAX_PENDING_DATA,
+  MAX_PENDING_DATA_BYTES,
+  MAX_PENDING_DATA_RECORDS,
   MAX_PLAINTEXT,
   MAX_RETRANSMIT_MS,
   MAX_SEQUENCE,
@@ -189,7 +191,11 @@ export class DtlsEndpoint implements Engine<DtlsInput, DtlsOutput> {
 
   private remoteCertificate: Uint8Array | undefined;
   private fingerprintChecked = false;
-  private readonly pendingData: Uint8Array[] = [];
+  private readonly pendingData = new BoundedQueue<Uint8Array>({
+    maxItems: MAX_PENDING_DATA_RECORDS,
+    maxBytes: MAX_PENDING_DATA_BYTES,
+    sizeOf: (d) => d.length,
+  });
 
   constructor(options: DtlsOptions) {
     this.role = options.role;
@@ -374,11 +380,10 @@ export class DtlsEndpoint implements Engine<DtlsInput, DtlsOutput> {
   private handleApplicationData(body: Uint8Array): void {
     if (this.state === 'connected') {
       this.output.push({ type: 'data', data: body });
-    } else if (this.state === 'verifying' && this.pendingData.length < MAX_PENDING_DATA) {
-      this.pendingData.push(body); // held until the SDP fingerprint is known
-    } else {
-      this.counters.inc('data-dropped-unverified');
+      return;
     }
+    // While the SDP fingerprint is unknown, data waits (bounded) for the verdict.
+    if (this.state !== 'verifying' || !this.pendingData.push(body)) this.counters.inc('data-dropped-unverified');
   }
 
   private handleAlert(body: Uint8Array): void {
@@ -430,8 +435,26 @@ export class DtlsEndpoint implements Engine<DtlsInput, DtlsOutput> {
       if (added === 'future') this.counters.inc('handshake-future');
       if (added === 'invalid') this.counters.inc('handshake-malformed');
     }
+    if (this.state === 'verifying' || this.state === 'connected') {
+      this.refuseRenegotiation();
+      return;
+    }
     for (let m = this.reassembler.next(); m && this.acceptsHandshake(); m = this.reassembler.next()) {
       this.handleMessage(now, m);
+    }
+  }
+
+  /**
+   * After the handshake a new ClientHello (or HelloRequest) asks for renegotiation, which we
+   * do not do: answer with a no_renegotiation warning (RFC 5246 7.2.2, RFC 5746 4.4).
+   */
+  private refuseRenegotiation(): void {
+    for (let m = this.reassembler.next(); m; m = this.reassembler.next()) {
+      if (m.msgType === HandshakeType.clientHello || m.msgType === HandshakeType.helloRequest) {
+        this.sendAlert(AlertLevel.warning, AlertDescription.noRenegotiation);
+      } else {
+        this.counters.inc('handshake-unexpected');
+      }
     }
   }
 
@@ -884,8 +907,7 @@ export class DtlsEndpoint implements Engine<DtlsInput, DtlsOutput> {
       extendedMasterSecret: hs.ems,
       remoteCertificate: this.remoteCertificate!,
     });
-    for (const d of this.pendingData) this.output.push({ type: 'data', data: d });
-    this.pendingData.length = 0;
+    for (let d = this.pendingData.shift(); d; d = this.pendingData.shift()) this.output.push({ type: 'data', data: d });
     // The handshake secrets are no longer needed; a retransmitted flight lives in `flight`.
     this.hs = this.newHandshake(EMPTY);
   }
@@ -989,7 +1011,7 @@ export class DtlsEndpoint implements Engine<DtlsInput, DtlsOutput> {
     this.state = 'closed';
     this.flight = [];
     this.flightDeadline = undefined;
-    this.pendingData.length = 0;
+    this.pendingData.clear();
     this.earlyRecords.length = 0;
   }
 }
