@@ -53,6 +53,23 @@ async function resolveAll(interfaces: ReturnType<typeof listInterfaces>) {
   };
 }
 
+/**
+ * UdpSockets with an IPv4 and an IPv6 socket each (a namespace's lo always has ::1, a
+ * host's may not): each transmit leaves from the socket its `from` names.
+ */
+async function dualStackRoundTrip(): Promise<string[]> {
+  const a = await UdpSockets.bind({ addresses: ['127.0.0.1', '::1'] });
+  const b = await UdpSockets.bind({ addresses: ['127.0.0.1', '::1'] });
+  const seen: string[] = [];
+  b.setReceiver((d) => seen.push(`${d.data[0]} ${d.from.family} ${d.from.port === a.localAddresses[d.data[0]!]!.port} ${d.to.address}`));
+  a.localAddresses.forEach((from, i) => {
+    a.send({ type: 'transmit', data: new Uint8Array([i]), from, to: b.localAddresses[i]! });
+  });
+  await until(() => seen.length === 2, 2000);
+  await Promise.all([a.close(), b.close()]);
+  return seen.sort();
+}
+
 async function loScenario(): Promise<object> {
   assertIsolated();
   sh('ip link set lo up', 'ip link set lo multicast on', 'ip route add 224.0.0.0/4 dev lo');
@@ -67,7 +84,8 @@ async function loScenario(): Promise<object> {
   const result = await resolveAll(lo);
   const answered = responder.sockets.counters.get('sent');
   await responder.close();
-  return { ...result, answered, interfaces: lo.map((i) => i.address), handles: handles() };
+  const dualStack = await dualStackRoundTrip();
+  return { ...result, answered, dualStack, interfaces: lo.map((i) => i.address), handles: handles() };
 }
 
 /**

@@ -30,10 +30,11 @@ function checkResolutions(r: Record<string, unknown>): void {
   assert.deepEqual(r['handles'], []); // every socket and timer closed
 }
 
-test('querier and responder on a multicast loopback in one namespace', async () => {
+test('querier and responder on a multicast loopback in one namespace; dual-stack UdpSockets', async () => {
   const r = await scenario('lo');
   checkResolutions(r);
   assert.deepEqual(r['interfaces'], ['127.0.0.1']);
+  assert.deepEqual(r['dualStack'], ['0 IPv4 true 127.0.0.1', '1 IPv6 true ::1']);
   assert.ok((r['answered'] as number) >= 2);
 });
 
