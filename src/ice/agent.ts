@@ -238,8 +238,11 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
   handleTimeout(now: Millis): void {
     if (now > this.now) this.now = now;
     if (this.closed) return;
-    if (this.nextCheckAt !== undefined && now >= this.nextCheckAt) this.paceCheck();
+    // Expiries first: a failed check may free a Frozen pair to check on this same tick.
     this.txns.due(now, this.onRetransmit, this.onExpire);
+    this.maybeNominate();
+    this.scheduleChecks();
+    if (this.nextCheckAt !== undefined && now >= this.nextCheckAt) this.paceCheck();
     if (this.relays.size > 0) {
       this.relays.handleTimeout(now);
       this.drainRelays();
