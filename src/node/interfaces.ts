@@ -50,3 +50,8 @@ export function listInterfaces(options: ListInterfacesOptions = {}): LocalInterf
   }
   return out;
 }
+
+/** The families present among `interfaces`, IPv4 first. */
+export function familiesOf(interfaces: readonly LocalInterface[]): AddressFamily[] {
+  return (['IPv4', 'IPv6'] as const).filter((f) => interfaces.some((i) => i.family === f));
+}

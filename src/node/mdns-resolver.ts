@@ -5,7 +5,7 @@
  * ourselves.
  */
 
-import type { AddressFamily, Clock } from '../core/index.js';
+import type { Clock } from '../core/index.js';
 import {
   type MdnsAddNameCommand,
   MdnsQuerier,
@@ -15,7 +15,7 @@ import {
   normalizeName,
 } from '../mdns/index.js';
 import { EngineDriver } from './driver.js';
-import { type LocalInterface, listInterfaces } from './interfaces.js';
+import { type LocalInterface, familiesOf, listInterfaces } from './interfaces.js';
 import { MdnsSockets } from './mdns-sockets.js';
 
 export interface NodeMdnsOptions {
@@ -41,10 +41,6 @@ export interface MdnsResolver {
 
 function chooseInterfaces(options: NodeMdnsOptions): readonly LocalInterface[] {
   return options.interfaces ?? listInterfaces({ families: ['IPv4'] });
-}
-
-function familiesOf(interfaces: readonly LocalInterface[]): AddressFamily[] {
-  return (['IPv4', 'IPv6'] as const).filter((f) => interfaces.some((i) => i.family === f));
 }
 
 export async function nodeMdnsResolver(options: NodeMdnsResolverOptions = {}): Promise<MdnsResolver> {

@@ -19,7 +19,7 @@ import {
 } from '../core/index.js';
 import { MDNS_IPV4_GROUP, MDNS_IPV6_GROUP, MDNS_PORT } from '../mdns/index.js';
 import { MDNS_MULTICAST_TTL } from './constants.js';
-import type { LocalInterface } from './interfaces.js';
+import { type LocalInterface, familiesOf } from './interfaces.js';
 import { literalLookup } from './lookup.js';
 import type { DatagramReceiver, DatagramTransport } from './transport.js';
 import { closeSocket, sendFrom } from './udp-sockets.js';
@@ -84,7 +84,7 @@ export class MdnsSockets implements DatagramTransport {
   /** Opens a socket for each family among `interfaces`; rejects if any cannot bind. */
   static async open(options: MdnsSocketsOptions): Promise<MdnsSockets> {
     const port = options.port ?? MDNS_PORT;
-    const families = (['IPv4', 'IPv6'] as const).filter((f) => options.interfaces.some((i) => i.family === f));
+    const families = familiesOf(options.interfaces);
     if (families.length === 0) throw new RangeError('MdnsSockets.open needs at least one interface');
     const bindOne = (f: AddressFamily): Promise<dgram.Socket> =>
       bindWildcard(f, port).catch((e: NodeJS.ErrnoException) => {
@@ -163,7 +163,9 @@ export class MdnsSockets implements DatagramTransport {
 
   private setUp(s: FamilySocket): void {
     const { socket } = s;
-    socket.unref(); // a pending resolve's timer keeps the process alive, not the socket
+    // mDNS serves the connections that use it: their sockets, and a pending resolve's
+    // timer, keep the process alive; an idle mDNS socket must not.
+    socket.unref();
     socket.setMulticastTTL(MDNS_MULTICAST_TTL);
     // Other mDNS users on this host (a browser, another process) must hear us too.
     socket.setMulticastLoopback(true);
