@@ -286,7 +286,7 @@ test('NatTable agrees with RFC 4787 rules checked against the history of outboun
   const TIMEOUT = 1000;
   fc.assert(
     fc.property(fc.constantFrom<NatType>('full-cone', 'address-restricted', 'port-restricted', 'symmetric'), fc.array(op, { minLength: 20, maxLength: 80 }), (type, ops) => {
-      const table = new NatTable(type, PUBLIC, TIMEOUT, false, new SeededRandom(1));
+      const table = new NatTable({ type, publicAddress: PUBLIC, mappingTimeout: TIMEOUT, portPreservation: false, ports: { min: 1024, max: 65535 }, rng: new SeededRandom(1) });
       const sent: Sent[] = [];
       let now = 0;
       const alive = (s: Sent) => now - s.time < TIMEOUT;
@@ -334,4 +334,17 @@ test('a rebooted NAT forgets its mappings: old ports are dead, new packets get n
   const after = send('client', addr.s1a, 's1a')!;
   assert.notEqual(after.port, before.port);
   assert.deepEqual(send('s1a', after, 'client'), addr.s1a);
+});
+
+test('a NAT out of ports refuses new mappings until old ones expire', () => {
+  const { net, nat, addr, send } = world('symmetric', { portRange: { min: 40000, max: 40002 }, mappingTimeout: 1000 });
+  const ports = [addr.s1a, addr.s1b, addr.s2].map((to) => send('client', to)!.port);
+  assert.deepEqual([...ports].sort(), [40000, 40001, 40002]);
+  assert.equal(send('client', addr.s3), undefined);
+  assert.equal(net.counters.get('dropped:nat-ports-exhausted'), 1);
+  assert.equal(nat.table.mappings(net.now).length, 3);
+  net.run({ for: 1000 });
+  const fresh = send('client', addr.s3, 's3')!;
+  assert.ok(fresh.port >= 40000 && fresh.port <= 40002, 'expired mappings free their ports');
+  assert.throws(() => net.addNat({ type: 'full-cone', publicAddress: '203.0.113.50', portRange: { min: 10, max: 9 } }), RangeError);
 });

@@ -14,8 +14,9 @@
  *   external port (chosen at random, so engines cannot rely on stability).
  * - Filtering permits a remote address (or address and port) for as long as the internal
  *   endpoint has sent to it within `mappingTimeout`.
- * - External ports are random in 1024-65535 (REQ-4 avoids well-known ports), or the
- *   internal port when `portPreservation` is on and that port is free.
+ * - External ports are random in the NAT's range (default 1024-65535: REQ-4 avoids
+ *   well-known ports; a carrier NAT may give each subscriber a block, RFC 7422), or the
+ *   internal port when `portPreservation` is on and that port is in range and free.
  *
  * This module is pure state: the network decides what to do with its answers.
  */
@@ -23,7 +24,7 @@
 import { addressKey, type TransportAddress } from '../core/address.js';
 import { randomInt, type Random } from '../core/random.js';
 import type { Millis } from '../core/time.js';
-import { NAT_MAX_PERMITS_PER_MAPPING, NAT_PORT_MAX, NAT_PORT_MIN } from './constants.js';
+import { NAT_MAX_PERMITS_PER_MAPPING } from './constants.js';
 
 export type NatType = 'full-cone' | 'address-restricted' | 'port-restricted' | 'symmetric';
 
@@ -57,6 +58,17 @@ interface Mapping {
 
 export type InboundVerdict = TransportAddress | 'nat-no-mapping' | 'nat-filtered';
 
+/** A NAT's behaviour; see NatOptions in types.ts for the defaults. */
+export interface NatTableOptions {
+  readonly type: NatType;
+  readonly publicAddress: string;
+  readonly mappingTimeout: Millis;
+  readonly portPreservation: boolean;
+  /** External ports to assign from (inclusive). */
+  readonly ports: { readonly min: number; readonly max: number };
+  readonly rng: Random;
+}
+
 export class NatTable {
   readonly type: NatType;
   readonly publicAddress: string;
@@ -64,25 +76,29 @@ export class NatTable {
   private readonly family: TransportAddress['family'];
   private readonly filtering: Filtering;
   private readonly portPreservation: boolean;
+  private readonly portMin: number;
+  private readonly portMax: number;
   private readonly rng: Random;
   private readonly byKey = new Map<string, Mapping>();
   private readonly byPort = new Map<number, Mapping>();
 
-  constructor(
-    type: NatType,
-    publicAddress: string,
-    mappingTimeout: Millis,
-    portPreservation: boolean,
-    rng: Random,
-  ) {
-    if (!(mappingTimeout > 0)) throw new RangeError(`NAT mappingTimeout must be > 0, got ${mappingTimeout}`);
-    this.type = type;
-    this.publicAddress = publicAddress;
-    this.family = publicAddress.includes(':') ? 'IPv6' : 'IPv4';
-    this.mappingTimeout = mappingTimeout;
-    this.filtering = FILTERING[type];
-    this.portPreservation = portPreservation;
-    this.rng = rng;
+  constructor(options: NatTableOptions) {
+    const { min, max } = options.ports;
+    if (!(options.mappingTimeout > 0)) {
+      throw new RangeError(`NAT mappingTimeout must be > 0, got ${options.mappingTimeout}`);
+    }
+    if (!(Number.isInteger(min) && Number.isInteger(max) && min >= 1 && min <= max && max <= 65535)) {
+      throw new RangeError(`NAT port range must lie within 1-65535, got ${min}-${max}`);
+    }
+    this.type = options.type;
+    this.publicAddress = options.publicAddress;
+    this.family = options.publicAddress.includes(':') ? 'IPv6' : 'IPv4';
+    this.mappingTimeout = options.mappingTimeout;
+    this.filtering = FILTERING[options.type];
+    this.portPreservation = options.portPreservation;
+    this.portMin = min;
+    this.portMax = max;
+    this.rng = options.rng;
   }
 
   /**
@@ -172,17 +188,18 @@ export class NatTable {
   }
 
   private allocatePort(now: Millis, preferred: number): number | undefined {
-    const span = NAT_PORT_MAX - NAT_PORT_MIN + 1;
+    const { portMin, portMax } = this;
+    const span = portMax - portMin + 1;
     if (this.byPort.size >= span) this.sweep(now);
     if (this.byPort.size >= span) return undefined;
-    if (this.portPreservation && preferred >= NAT_PORT_MIN && this.portFree(preferred, now)) {
+    if (this.portPreservation && preferred >= portMin && preferred <= portMax && this.portFree(preferred, now)) {
       return preferred;
     }
     // A random start, then a linear probe: uniform enough, and bounded.
-    let port = randomInt(this.rng, NAT_PORT_MIN, NAT_PORT_MAX);
+    let port = randomInt(this.rng, portMin, portMax);
     for (let i = 0; i < span; i++) {
       if (this.portFree(port, now)) return port;
-      port = port === NAT_PORT_MAX ? NAT_PORT_MIN : port + 1;
+      port = port === portMax ? portMin : port + 1;
     }
     return undefined;
   }

@@ -32,6 +32,8 @@ import {
   IPV6_UDP_OVERHEAD,
   MAX_HOPS,
   MAX_TIMEOUTS_AT_SAME_TIME,
+  NAT_PORT_MAX,
+  NAT_PORT_MIN,
   STALE_TIMER_COMPACTION,
 } from './constants.js';
 import { EventHeap } from './heap.js';
@@ -157,13 +159,14 @@ export class Network {
     const name = options.name ?? `nat${this.nodes.size}`;
     this.checkName(name);
     this.checkAddress(realm, publicAddress);
-    const table = new NatTable(
-      options.type,
+    const table = new NatTable({
+      type: options.type,
       publicAddress,
-      options.mappingTimeout ?? DEFAULT_NAT_MAPPING_TIMEOUT,
-      options.portPreservation ?? false,
-      this.topologyRng.fork(),
-    );
+      mappingTimeout: options.mappingTimeout ?? DEFAULT_NAT_MAPPING_TIMEOUT,
+      portPreservation: options.portPreservation ?? false,
+      ports: options.portRange ?? { min: NAT_PORT_MIN, max: NAT_PORT_MAX },
+      rng: this.topologyRng.fork(),
+    });
     const nat = new NatBox(name, realm, table, options.hairpinning ?? false);
     this.addNode(nat);
     this.book(realm).set(publicAddress, nat);

@@ -38,6 +38,8 @@ export interface NatOptions {
   readonly hairpinning?: boolean;
   /** Keep the internal port as the external one when it is free (default off: random ports). */
   readonly portPreservation?: boolean;
+  /** External ports the NAT assigns (default 1024-65535; a carrier NAT may give out small blocks). */
+  readonly portRange?: { readonly min: number; readonly max: number };
   /** The NAT whose inside this NAT's public side is in (double NAT, CGN). */
   readonly behind?: NatBox;
 }
