@@ -50,6 +50,17 @@ test('Gilbert-Elliott loss averages p/(p+r) and comes in bursts of mean 1/r', ()
   assert.ok(Math.abs(meanBurst - 1 / r) < 0.3, `mean burst ${meanBurst} vs ${1 / r}`);
 });
 
+test('Gilbert-Elliott with partial loss in each state averages the stationary mix', () => {
+  const loss = { p: 0.1, r: 0.4, lossGood: 0.01, lossBad: 0.5 };
+  const d = direction({ loss }, 9);
+  const n = 100_000;
+  let lost = 0;
+  for (let i = 0; i < n; i++) if (d.transmit(i, 100, 100, true) === 'loss') lost++;
+  const bad = loss.p / (loss.p + loss.r);
+  const expected = (1 - bad) * loss.lossGood + bad * loss.lossBad;
+  assert.ok(Math.abs(lost / n - expected) < 0.01, `rate ${lost / n} vs ${expected}`);
+});
+
 test('duplication and reordering happen at the configured rates', () => {
   const d = direction({ duplicate: 0.05, reorder: 0.1, delay: 10 });
   let dups = 0;
