@@ -6,7 +6,17 @@
  * timeouts; it reads `cwnd` before sending. Flight size is owned by the association.
  */
 
-import { SLOW_START_LIMIT_MTUS, initialCwnd } from './constants.js';
+import type { Millis } from '../core/time.js';
+import {
+  HYSTART_CSS_GROWTH_DIVISOR,
+  HYSTART_CSS_ROUNDS,
+  HYSTART_MAX_RTT_THRESH_MS,
+  HYSTART_MIN_RTT_DIVISOR,
+  HYSTART_MIN_RTT_THRESH_MS,
+  HYSTART_N_RTT_SAMPLE,
+  SLOW_START_LIMIT_MTUS,
+  initialCwnd,
+} from './constants.js';
 
 export interface CongestionController {
   /** Bytes the sender may have outstanding. */
@@ -22,18 +32,32 @@ export interface CongestionController {
   onTimeout(): void;
   /** The peer's initial window sets the initial ssthresh (RFC 9260 7.2.1). */
   setInitialSsthresh(bytes: number): void;
+  /** A round trip time measured on a chunk sent once (Karn), for delay-based decisions. */
+  onRttSample(rtt: Millis): void;
+  /** Everything sent before the previous round start is now acknowledged: a new round. */
+  onRoundStart(): void;
 }
 
 export interface CongestionControllerFactory {
   (mtu: number): CongestionController;
 }
 
-/** RFC 9260 7.2 slow start and congestion avoidance, with the RFC 3465 L=2 growth limit. */
+/**
+ * RFC 9260 7.2 slow start and congestion avoidance, with the RFC 3465 L=2 growth limit and
+ * HyStart++ (RFC 9406) to leave slow start on rising delay rather than on a burst of loss.
+ */
 export class RenoController implements CongestionController {
   cwnd: number;
   ssthresh = 0x7fffffff;
   private partialBytesAcked = 0;
   private readonly mtu: number;
+  // HyStart++ state (RFC 9406 4.2).
+  private lastRoundMinRtt = Infinity;
+  private currentRoundMinRtt = Infinity;
+  private rttSamples = 0;
+  /** Rounds left in Conservative Slow Start, or 0 when not in CSS. */
+  private cssRoundsLeft = 0;
+  private cssBaselineMinRtt = Infinity;
 
   constructor(mtu: number) {
     this.mtu = mtu;
@@ -50,7 +74,9 @@ export class RenoController implements CongestionController {
     // application does not earn a larger window).
     const fullyUsed = flightBefore + this.mtu >= this.cwnd;
     if (this.cwnd <= this.ssthresh) {
-      if (cumAdvanced && fullyUsed) this.cwnd += Math.min(bytesAcked, SLOW_START_LIMIT_MTUS * this.mtu);
+      if (!cumAdvanced || !fullyUsed) return;
+      const growth = Math.min(bytesAcked, SLOW_START_LIMIT_MTUS * this.mtu);
+      this.cwnd += this.cssRoundsLeft > 0 ? growth / HYSTART_CSS_GROWTH_DIVISOR : growth;
       return;
     }
     // Congestion avoidance: one MTU per window of acknowledged bytes.
@@ -61,16 +87,59 @@ export class RenoController implements CongestionController {
     }
   }
 
+  onRttSample(rtt: Millis): void {
+    if (this.cwnd > this.ssthresh) return;
+    if (rtt < this.currentRoundMinRtt) this.currentRoundMinRtt = rtt;
+    this.rttSamples++;
+    // RFC 9406 4.2: in slow start, a round whose minimum RTT exceeds the previous one's by
+    // the threshold moves to Conservative Slow Start.
+    if (
+      this.cssRoundsLeft === 0 &&
+      this.rttSamples >= HYSTART_N_RTT_SAMPLE &&
+      this.lastRoundMinRtt !== Infinity &&
+      this.currentRoundMinRtt !== Infinity
+    ) {
+      const thresh = Math.min(
+        HYSTART_MAX_RTT_THRESH_MS,
+        Math.max(HYSTART_MIN_RTT_THRESH_MS, this.lastRoundMinRtt / HYSTART_MIN_RTT_DIVISOR),
+      );
+      if (this.currentRoundMinRtt >= this.lastRoundMinRtt + thresh) {
+        this.cssBaselineMinRtt = this.currentRoundMinRtt;
+        this.cssRoundsLeft = HYSTART_CSS_ROUNDS;
+      }
+    }
+  }
+
+  onRoundStart(): void {
+    if (this.cssRoundsLeft > 0 && this.cwnd <= this.ssthresh) {
+      if (this.rttSamples >= HYSTART_N_RTT_SAMPLE && this.currentRoundMinRtt < this.cssBaselineMinRtt) {
+        // The delay increase was spurious: back to slow start (RFC 9406 4.2).
+        this.cssRoundsLeft = 0;
+        this.cssBaselineMinRtt = Infinity;
+      } else if (--this.cssRoundsLeft === 0) {
+        this.ssthresh = Math.floor(this.cwnd); // CSS done: congestion avoidance
+      }
+    }
+    this.lastRoundMinRtt = this.currentRoundMinRtt;
+    this.currentRoundMinRtt = Infinity;
+    this.rttSamples = 0;
+  }
+
   onFastRetransmit(): void {
-    this.ssthresh = Math.max(this.cwnd / 2, 4 * this.mtu);
+    this.reduce();
     this.cwnd = this.ssthresh;
-    this.partialBytesAcked = 0;
   }
 
   onTimeout(): void {
-    this.ssthresh = Math.max(this.cwnd / 2, 4 * this.mtu);
+    this.reduce();
     this.cwnd = this.mtu;
+  }
+
+  /** RFC 9260 7.2.3, 7.2.4: ssthresh = max(cwnd/2, 4*MTU); a loss also ends CSS. */
+  private reduce(): void {
+    this.ssthresh = Math.max(Math.floor(this.cwnd / 2), 4 * this.mtu);
     this.partialBytesAcked = 0;
+    this.cssRoundsLeft = 0;
   }
 }
 

@@ -118,3 +118,15 @@ export const MAX_STREAMS_PER_RESET = 256;
 
 /** Bytes of random key for the cookie HMAC (RFC 9260 5.1.3; SHA-256 block size is 64). */
 export const COOKIE_KEY_SIZE = 32;
+
+/**
+ * HyStart++ (RFC 9406 4.3): leave slow start when the round trip time grows by a clamped
+ * eighth of the previous round's minimum, before a deep bottleneck queue overflows and a
+ * whole window is lost. The values are the RFC's recommendations.
+ */
+export const HYSTART_MIN_RTT_THRESH_MS = 4;
+export const HYSTART_MAX_RTT_THRESH_MS = 16;
+export const HYSTART_MIN_RTT_DIVISOR = 8;
+export const HYSTART_N_RTT_SAMPLE = 8;
+export const HYSTART_CSS_GROWTH_DIVISOR = 4;
+export const HYSTART_CSS_ROUNDS = 5;

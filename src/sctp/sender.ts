@@ -110,6 +110,8 @@ export class Sender {
   private inFastRecovery = false;
   private fastRecoveryExit = 0;
   private rttProbe: OutChunk | undefined;
+  /** The round (RFC 9406 4.2) ends when the cumulative ack reaches this TSN. */
+  private roundEnd: number;
   /** Ranges (absolute TSNs, flattened) the previous SACK gap-acked, to skip re-walking them. */
   private prevGaps: number[] = [];
 
@@ -127,6 +129,7 @@ export class Sender {
     this.nextTsn = initialTsn;
     this.cumAckTsn = tsnAdd(initialTsn, -1);
     this.ackPoint = this.cumAckTsn;
+    this.roundEnd = this.cumAckTsn;
     this.peerRwnd = 0;
   }
 
@@ -400,6 +403,10 @@ export class Sender {
       highestNewlyAcked = c.tsn;
     }
     this.cumAckTsn = cum;
+    if (cumAdvanced && tsnLte(this.roundEnd, cum)) {
+      this.roundEnd = tsnAdd(this.nextTsn, -1);
+      this.cc.onRoundStart();
+    }
     if (this.outHead === o.length) {
       o.length = 0;
       this.outHead = 0;
@@ -463,6 +470,7 @@ export class Sender {
     else if (c.state === RETRANSMIT) this.retransmitCount--;
     const wasAbandoned = c.state === ABANDONED;
     c.state = ACKED;
+    if (c.transmissions === 1 && !wasAbandoned) this.cc.onRttSample(now - c.sentAt);
     if (this.rttProbe === c) {
       // RFC 6298 3 (Karn): only chunks sent once give samples.
       if (c.transmissions === 1) this.rto.sample(now - c.sentAt);
