@@ -233,7 +233,7 @@ test('property: any NAT pair, roles, delays and signalling order connect exactly
         assert.ok(timerSane(net, a) && timerSane(net, b2));
       },
     ),
-    { numRuns: 40 },
+    { numRuns: 40, seed: 0x1ce0 },
   );
 });
 

@@ -160,7 +160,7 @@ test('the agent never throws on random datagrams, in any state', () => {
         }
       },
     ),
-    { numRuns: 300 },
+    { numRuns: 300, seed: 0x1ce1 },
   );
 });
 
@@ -196,7 +196,7 @@ test('the agent never throws on random well-formed STUN messages', () => {
         }
       },
     ),
-    { numRuns: 200 },
+    { numRuns: 200, seed: 0x1ce2 },
   );
 });
 
@@ -346,6 +346,6 @@ test('property: random command sequences never throw and never keep asking for t
         }
       },
     ),
-    { numRuns: 300 },
+    { numRuns: 300, seed: 0x1ce1 },
   );
 });
