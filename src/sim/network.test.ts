@@ -573,3 +573,32 @@ test('a flood of packets overflows the bounded event queue loudly', () => {
   assert.equal(net.pendingEvents, 999);
   assert.throws(() => net.inject(probe, { type: 'stream', count: 2, interval: 0, size: 4, to: transportAddress('10.0.0.2', 9) }), /sim-overflow|pending/);
 });
+
+test('an engine detached and attached elsewhere keeps its events and timer (a device that moved)', () => {
+  const net = new Network();
+  const wifi = net.addHost('wifi', ['192.0.2.10']);
+  const cell = net.addHost('cell', ['198.51.100.20']);
+  const server = net.addHost('server', ['203.0.113.5']);
+  const internet = net.addRouter('internet');
+  for (const h of [wifi, cell, server]) net.link(h, internet, { delay: 5 });
+  const probe = new Probe();
+  const echo = net.attach(server, new Echo(), { port: 7 }).address;
+  net.attach(wifi, probe, { port: 4000 });
+  net.inject(probe, { type: 'stream', count: 6, interval: 100, size: 4, to: echo });
+  net.at(250, () => {
+    net.detach(probe);
+    net.attach(cell, probe, { port: 4000 });
+  });
+  net.run();
+  assert.deepEqual(
+    net.events(probe).map((e) => [e.event.seq, e.event.to.address]),
+    [
+      [0, '192.0.2.10'],
+      [1, '192.0.2.10'],
+      [2, '192.0.2.10'],
+      [3, '198.51.100.20'],
+      [4, '198.51.100.20'],
+      [5, '198.51.100.20'],
+    ],
+  );
+});

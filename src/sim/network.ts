@@ -231,7 +231,8 @@ export class Network {
 
   /**
    * Binds `engine` to ports on `host` and drains it once (it may have output queued). The
-   * same engine may be attached several times (more ports, other hosts).
+   * same engine may be attached several times (more ports, other hosts), and attached again
+   * after `detach` (to another host: the device moved).
    */
   attach<In, Ev extends EventOut>(
     host: Host,
@@ -250,10 +251,12 @@ export class Network {
       }
     });
     let rec = this.records.get(engine);
-    if (rec === undefined || !rec.attached) {
+    if (rec === undefined) {
       rec = new EngineRecord(engine as unknown as AnyEngine, this.eventLimit);
       this.records.set(engine, rec);
     }
+    // Attaching a detached engine again moves it (a laptop changing networks); its events stay.
+    rec.attached = true;
     const bound: Socket[] = [];
     for (const port of ports) {
       const socket: Socket = {
