@@ -117,7 +117,9 @@ export class RenoController implements CongestionController {
         this.cssRoundsLeft = 0;
         this.cssBaselineMinRtt = Infinity;
       } else if (--this.cssRoundsLeft === 0) {
-        this.ssthresh = Math.floor(this.cwnd); // CSS done: congestion avoidance
+        // CSS done: congestion avoidance. RFC 9406 sets ssthresh = cwnd, but SCTP stays in
+        // slow start while cwnd <= ssthresh (RFC 9260 7.2.1), hence one byte less.
+        this.ssthresh = Math.floor(this.cwnd) - 1;
       }
     }
     this.lastRoundMinRtt = this.currentRoundMinRtt;
