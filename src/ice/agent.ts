@@ -416,8 +416,12 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
   }
 
   private onData(local: LocalCandidate, from: TransportAddress, data: Uint8Array): void {
-    const rkey = addressKey(from);
-    const key = pairKey(local, rkey);
+    const sel = this.selected;
+    if (sel && sel.local === local && sameAddress(from, sel.remote.address)) {
+      this.emit({ type: 'data', data, from });
+      return;
+    }
+    const key = pairKey(local, addressKey(from));
     if (this.current.getByKey(key) || this.previous?.getByKey(key)) {
       this.emit({ type: 'data', data, from });
       return;

@@ -303,3 +303,29 @@ test('pairs sharing a foundation are checked one after the other (frozen until t
   net.run({ for: 5000 });
   assert.deepEqual(a.agent.stats().pairs.map((p) => p.state).sort(), ['succeeded', 'succeeded']);
 });
+
+test('restarts in quick succession, one before the first connection, still converge', () => {
+  const { net, a, b } = lan(20, { role: 'controlling' }, { role: 'controlled' }, { delay: 30 });
+  start(net, a, b);
+  net.run({ for: 40 }); // checking, not yet connected
+  const exchange = (): void => {
+    net.inject(a.agent, { type: 'restart' });
+    net.inject(b.agent, { type: 'set-remote-credentials', ...a.agent.localCredentials });
+    net.inject(a.agent, { type: 'set-remote-credentials', ...b.agent.localCredentials });
+  };
+  exchange();
+  net.run({ for: 50 });
+  exchange();
+  assert.ok(net.runUntil(() => connected(a) && connected(b), { timeout: 5000 }));
+  net.run({ for: 1000 });
+  exchange();
+  net.run({ for: 10 });
+  exchange();
+  net.run({ for: 2000 });
+  assert.equal(a.agent.connectionState, 'completed');
+  assert.equal(b.agent.connectionState, 'completed');
+  send(net, a, 'ok');
+  net.run({ for: 100 });
+  assert.deepEqual(b.received, ['ok']);
+  assert.ok(timerSane(net, a) && timerSane(net, b));
+});
