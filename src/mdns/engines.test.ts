@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { type Datagram, type Transmit, drain, transportAddress } from '../core/index.js';
 import {
   FIRST_RETRANSMIT_MS,
@@ -231,4 +232,26 @@ test('responder: QU queries get unicast replies, legacy queries echo the id', ()
   });
   assert.equal(drain(r).length, 0);
   assert.equal(r.pollTimeout(), undefined);
+});
+
+test('property: querier and responder never throw on arbitrary datagrams', () => {
+  const q = new MdnsQuerier({ families: ['IPv4', 'IPv6'] });
+  const r = new MdnsResponder({ names: [{ name: NAME, address: '10.0.0.1' }] });
+  q.handleInput(0, { type: 'resolve', name: NAME, timeoutMs: 1e9 });
+  drain(q);
+  const header = fc.constantFrom(0x0000, 0x8400, 0x8000, 0x0100);
+  fc.assert(
+    fc.property(header, fc.uint8Array({ maxLength: 300 }), fc.integer({ min: 1, max: 65535 }), (flags, body, port) => {
+      const data = new Uint8Array(4 + body.length);
+      data[2] = flags >> 8;
+      data[3] = flags & 0xff;
+      data.set(body, 4);
+      const d: Datagram = { type: 'datagram', data, from: transportAddress('10.0.0.9', port), to: local };
+      q.handleInput(1, d);
+      r.handleInput(1, d);
+      drain(q);
+      for (const t of drain(r)) assert.ok(decodeDnsMessage(t.data).ok); // whatever it answers decodes
+    }),
+    { numRuns: 2000 },
+  );
 });
