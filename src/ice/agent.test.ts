@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Network } from '../sim/index.js';
-import { addPeer, connected, send, start, states } from './harness.fixture.js';
+import { addPeer, connected, send, start, states } from './harness.testutil.js';
 
 test('host-host on one LAN: checks, nomination, states and data', () => {
   const net = new Network({ seed: 1 });

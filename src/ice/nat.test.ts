@@ -6,9 +6,9 @@ import { Network } from '../sim/index.js';
 import type { NatType } from '../sim/index.js';
 import { TurnServer } from '../turn/index.js';
 import { RELAY_ALLOCATE_TIMEOUT } from './constants.js';
-import type { PeerOptions } from './harness.fixture.js';
-import { addPeer, addStunServer, connected, send, start, timerSane } from './harness.fixture.js';
-import type { Peer } from './harness.fixture.js';
+import type { PeerOptions } from './harness.testutil.js';
+import { addPeer, addStunServer, connected, send, start, timerSane } from './harness.testutil.js';
+import type { Peer } from './harness.testutil.js';
 
 interface NatWorld {
   net: Network;

@@ -4,8 +4,8 @@ import { transportAddress } from '../core/index.js';
 import { Network } from '../sim/index.js';
 import type { Link } from '../sim/index.js';
 import { CONSENT_TIMEOUT } from './constants.js';
-import { addPeer, connected, send, start, stateTime, states, timerSane } from './harness.fixture.js';
-import type { Peer, PeerOptions } from './harness.fixture.js';
+import { addPeer, connected, send, start, stateTime, states, timerSane } from './harness.testutil.js';
+import type { Peer, PeerOptions } from './harness.testutil.js';
 
 function lan(
   seed: number,
