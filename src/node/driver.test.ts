@@ -14,7 +14,7 @@ import {
 } from '../core/index.js';
 import { EngineDriver } from './driver.js';
 import { applyDebugEnv } from './env.js';
-import { listInterfaces } from './interfaces.js';
+import { LinkFilter, listInterfaces } from './interfaces.js';
 import { UdpSockets } from './udp-sockets.js';
 
 /** First byte 0x01 = STUN per RFC 7983, so the driver lets these through by default. */
@@ -271,9 +271,29 @@ test('listInterfaces filters loopback, link-local IPv6, families and by predicat
   assert.deepEqual(addrs({ includeLoopback: true, families: ['IPv4'] }), ['127.0.0.1', '10.0.0.5', '172.17.0.1']);
   assert.deepEqual(addrs({ includeLinkLocal: true, families: ['IPv6'] }), ['fe80::1%eth0', '2001:db8::5']);
   assert.deepEqual(addrs({ filter: (name) => !name.startsWith('docker') }), ['10.0.0.5', '2001:db8::5']);
+  assert.equal(listInterfaces({ table, families: ['IPv4'] })[0]!.cidr, undefined);
   // The real table: whatever it holds, loopback only appears when asked.
   assert.ok(listInterfaces().every((i) => !i.internal));
   assert.ok(listInterfaces({ includeLoopback: true }).some((i) => i.address === '127.0.0.1'));
+});
+
+test('LinkFilter accepts senders in a chosen subnet or IPv6 link-local, nothing else', () => {
+  const f = new LinkFilter([
+    { name: 'eth0', family: 'IPv4', address: '10.99.0.2', internal: false, cidr: '10.99.0.2/24' },
+    { name: 'eth0', family: 'IPv6', address: 'fd99::2', internal: false, cidr: 'fd99::2/64' },
+  ]);
+  const on = (a: string) => f.isOnLink(transportAddress(a, 5353));
+  assert.equal(on('10.99.0.77'), true);
+  assert.equal(on('10.99.1.1'), false);
+  assert.equal(on('fd99::1'), true);
+  assert.equal(on('fe80::1%eth0'), true);
+  assert.equal(on('2001:db8::1'), false);
+  // Without a subnet, a family cannot be checked and is accepted.
+  const loose = new LinkFilter([{ name: 'x', family: 'IPv4', address: '192.0.2.1', internal: false }]);
+  assert.equal(loose.isOnLink(transportAddress('198.51.100.1', 1)), true);
+  assert.equal(loose.isOnLink(transportAddress('2001:db8::1', 1)), false);
+  // The real table gives subnets.
+  assert.ok(listInterfaces({ includeLoopback: true }).every((i) => i.cidr !== undefined));
 });
 
 test('SANSRTC_DEBUG enables namespaces with the console sink', () => {

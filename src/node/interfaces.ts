@@ -2,8 +2,9 @@
  * Choosing local addresses to bind, from `os.networkInterfaces()`.
  */
 
+import { BlockList } from 'node:net';
 import os from 'node:os';
-import type { AddressFamily } from '../core/index.js';
+import type { AddressFamily, TransportAddress } from '../core/index.js';
 
 export interface LocalInterface {
   /** Interface name (`eth0`, `lo`). */
@@ -12,6 +13,8 @@ export interface LocalInterface {
   /** The address to bind; link-local IPv6 carries its `%name` zone. */
   readonly address: string;
   readonly internal: boolean;
+  /** The subnet, `address/prefix` (from the OS); lets receivers tell on-link senders. */
+  readonly cidr?: string;
 }
 
 export interface ListInterfacesOptions {
@@ -45,7 +48,7 @@ export function listInterfaces(options: ListInterfacesOptions = {}): LocalInterf
       if (linkLocal && !options.includeLinkLocal) continue;
       if (options.filter && !options.filter(name, info.address)) continue;
       const address = linkLocal ? `${info.address}%${name}` : info.address;
-      out.push({ name, family, address, internal: info.internal });
+      out.push({ name, family, address, internal: info.internal, ...(info.cidr ? { cidr: info.cidr } : {}) });
     }
   }
   return out;
@@ -54,4 +57,32 @@ export function listInterfaces(options: ListInterfacesOptions = {}): LocalInterf
 /** The families present among `interfaces`, IPv4 first. */
 export function familiesOf(interfaces: readonly LocalInterface[]): AddressFamily[] {
   return (['IPv4', 'IPv6'] as const).filter((f) => interfaces.some((i) => i.family === f));
+}
+
+/**
+ * Whether a sender is on the local link of one of `interfaces`: inside one of their
+ * subnets, or IPv6 link-local (fe80::/10). An interface given without a subnet cannot be
+ * checked, so its whole family is accepted.
+ */
+export class LinkFilter {
+  private readonly subnets = new BlockList();
+  private readonly unchecked = new Set<AddressFamily>();
+
+  constructor(interfaces: readonly LocalInterface[]) {
+    for (const i of interfaces) {
+      const slash = i.cidr?.lastIndexOf('/') ?? -1;
+      if (!i.cidr || slash < 0) {
+        this.unchecked.add(i.family);
+        continue;
+      }
+      const type = i.family === 'IPv6' ? 'ipv6' : 'ipv4';
+      this.subnets.addSubnet(i.cidr.slice(0, slash).split('%')[0]!, Number(i.cidr.slice(slash + 1)), type);
+    }
+    if (interfaces.some((i) => i.family === 'IPv6')) this.subnets.addSubnet('fe80::', 10, 'ipv6');
+  }
+
+  isOnLink(a: TransportAddress): boolean {
+    if (this.unchecked.has(a.family)) return true;
+    return this.subnets.check(a.address, a.family === 'IPv6' ? 'ipv6' : 'ipv4');
+  }
 }

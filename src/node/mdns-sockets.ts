@@ -19,14 +19,21 @@ import {
 } from '../core/index.js';
 import { MDNS_IPV4_GROUP, MDNS_IPV6_GROUP, MDNS_PORT } from '../mdns/index.js';
 import { MDNS_MULTICAST_TTL } from './constants.js';
-import { type LocalInterface, familiesOf } from './interfaces.js';
+import { LinkFilter, type LocalInterface, familiesOf } from './interfaces.js';
 import { literalLookup } from './lookup.js';
 import type { DatagramReceiver, DatagramTransport } from './transport.js';
 import { closeSocket, sendFrom } from './udp-sockets.js';
 
 const log = logger('sansrtc:node');
 
-export type MdnsSocketsCounter = 'socket-error' | 'send-error' | 'sent' | 'no-socket' | 'no-destination' | 'join-error';
+export type MdnsSocketsCounter =
+  | 'socket-error'
+  | 'send-error'
+  | 'sent'
+  | 'no-socket'
+  | 'no-destination'
+  | 'join-error'
+  | 'off-link';
 
 export interface MdnsSocketsOptions {
   /** Interfaces to join the group on and send from; their families pick the sockets. */
@@ -78,6 +85,7 @@ function bindWildcard(family: AddressFamily, port: number): Promise<dgram.Socket
 export class MdnsSockets implements DatagramTransport {
   readonly counters = new Counters<MdnsSocketsCounter>();
   private readonly sockets: readonly FamilySocket[];
+  private readonly link: LinkFilter;
   private receiver: DatagramReceiver | undefined;
   private closing: Promise<void> | undefined;
 
@@ -100,6 +108,7 @@ export class MdnsSockets implements DatagramTransport {
       throw failed.reason;
     }
     return new MdnsSockets(
+      new LinkFilter(options.interfaces),
       families.map((family, i) => {
         const socket = opened[i]!;
         const chosen = options.interfaces.filter((x) => x.family === family);
@@ -114,7 +123,8 @@ export class MdnsSockets implements DatagramTransport {
     );
   }
 
-  private constructor(sockets: FamilySocket[]) {
+  private constructor(link: LinkFilter, sockets: FamilySocket[]) {
+    this.link = link;
     this.sockets = sockets;
     for (const s of sockets) this.setUp(s);
   }
@@ -178,7 +188,15 @@ export class MdnsSockets implements DatagramTransport {
       }
     }
     socket.on('message', (data, rinfo) => {
-      this.receiver?.({ type: 'datagram', data, from: rinfo as TransportAddress, to: s.local });
+      const from = rinfo as TransportAddress;
+      // RFC 6762 11: accept only what comes from the local link. Node cannot show us the
+      // IP TTL (255 on-link), so we check that the source is in a chosen interface's subnet.
+      if (!this.link.isOnLink(from)) {
+        this.counters.inc('off-link');
+        log.debug(`dropped mDNS from off-link ${from.address}`);
+        return;
+      }
+      this.receiver?.({ type: 'datagram', data, from, to: s.local });
     });
     socket.on('error', (e) => {
       this.counters.inc('socket-error');
