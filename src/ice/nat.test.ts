@@ -30,11 +30,13 @@ function natWorld(
   turn = false,
   extraA: PeerOptions = {},
   extraB: PeerOptions = {},
+  mappingTimeout?: number,
 ): NatWorld {
   const net = new Network({ seed });
   const internet = net.addRouter('internet');
-  const natA = net.addNat({ type: typeA, publicAddress: '203.0.113.1', name: 'natA' });
-  const natB = net.addNat({ type: typeB, publicAddress: '198.51.100.1', name: 'natB' });
+  const timeout = mappingTimeout === undefined ? {} : { mappingTimeout };
+  const natA = net.addNat({ type: typeA, publicAddress: '203.0.113.1', name: 'natA', ...timeout });
+  const natB = net.addNat({ type: typeB, publicAddress: '198.51.100.1', name: 'natB', ...timeout });
   const ha = net.addHost('a', ['10.0.0.2'], { behind: natA });
   const hb = net.addHost('b', ['10.1.0.2'], { behind: natB });
   const hs = net.addHost('stun', ['192.0.2.1']);
@@ -244,4 +246,15 @@ test('a TURN server alone yields a server-reflexive candidate too (from its XOR-
   assert.deepEqual(a.agent.stats().localCandidates.map((c) => c.type).sort(), ['host', 'relay', 'srflx']);
   // Two port-restricted NATs punch through with the TURN-learned srflx; no relay needed.
   assert.equal(a.agent.selectedPair!.remote.type, 'srflx');
+});
+
+test('consent traffic keeps short-lived NAT mappings (15 s) open on an idle connection', () => {
+  const { net, a, b } = natWorld('port-restricted', 'port-restricted', 26, false, {}, {}, 15_000);
+  start(net, a, b);
+  assert.ok(net.runUntil(() => connected(a) && connected(b), { timeout: 10_000 }));
+  net.run({ for: 120_000 });
+  assert.ok(connected(a) && connected(b));
+  send(net, a, 'still-there');
+  net.run({ for: 200 });
+  assert.deepEqual(b.received, ['still-there']);
 });
