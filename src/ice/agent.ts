@@ -4,7 +4,8 @@
  * Inputs are datagrams from the driver's sockets and commands (gather, remote credentials
  * and candidates, restart, send, close); outputs are transmits and events (see types.ts).
  * Candidate pairs live in a CheckList per ICE generation (checklist.ts); STUN requests in
- * flight in Transactions (transactions.ts). Consent freshness follows RFC 7675.
+ * flight in Transactions (transactions.ts); TURN allocations in Relays (relays.ts); RFC 7675
+ * consent timing in Consent (consent.ts).
  */
 
 import {
@@ -45,6 +46,7 @@ import {
   DEFAULT_KEEPALIVE_INTERVAL,
   DEFAULT_TA,
   FAILED_WITHOUT_EOC_TIMEOUT,
+  GATHER_MAX_RTO,
   GATHER_MAX_TRANSMISSIONS,
   GATHER_RTO,
   MAX_LOCAL_ADDRESSES,
@@ -864,7 +866,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
           local: host,
           to: server,
           rto: GATHER_RTO,
-          maxRto: GATHER_RTO * 8,
+          maxRto: GATHER_MAX_RTO,
           maxSends: GATHER_MAX_TRANSMISSIONS,
         },
         this.now,

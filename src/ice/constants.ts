@@ -39,6 +39,7 @@ export const CHECK_MAX_TRANSMISSIONS = 7;
  * server does not hold 'gathering' for 40 s.
  */
 export const GATHER_RTO = 500;
+export const GATHER_MAX_RTO = 4000;
 export const GATHER_MAX_TRANSMISSIONS = 4;
 
 /**
