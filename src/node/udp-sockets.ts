@@ -118,7 +118,6 @@ export class UdpSockets implements DatagramTransport {
   /** Addresses that failed to bind (the others are open). */
   readonly bindFailures: readonly BindFailure[];
   private readonly bound: readonly BoundSocket[];
-  private readonly byKey = new Map<string, BoundSocket>();
   private receiver: DatagramReceiver | undefined;
   private closing: Promise<void> | undefined;
 
@@ -148,7 +147,6 @@ export class UdpSockets implements DatagramTransport {
     this.bound = sockets.map((socket) => {
       const a = socket.address();
       const entry = { socket, local: transportAddress(a.address, a.port) };
-      this.byKey.set(addressKey(entry.local), entry);
       this.listen(entry);
       growBuffers(socket);
       if (!ref) socket.unref();
@@ -171,7 +169,7 @@ export class UdpSockets implements DatagramTransport {
       this.counters.inc('no-destination');
       return false;
     }
-    const entry = t.from ? this.byKey.get(addressKey(t.from)) : this.firstOf(to.family);
+    const entry = t.from ? this.socketAt(t.from) : this.firstOf(to.family);
     if (!entry || entry.local.family !== to.family || this.closing) {
       this.counters.inc('no-socket');
       log.debug(`no socket for ${t.from ? addressKey(t.from) : to.family}`);
@@ -189,6 +187,14 @@ export class UdpSockets implements DatagramTransport {
 
   private firstOf(family: AddressFamily): BoundSocket | undefined {
     return this.bound.find((b) => b.local.family === family);
+  }
+
+  /** The socket bound to `local`: a plain scan (a handful of sockets), no key string per send. */
+  private socketAt(local: TransportAddress): BoundSocket | undefined {
+    for (const b of this.bound) {
+      if (b.local.port === local.port && b.local.address === local.address) return b;
+    }
+    return undefined;
   }
 
   /** One handler pair per socket, made once: nothing is allocated per packet but the Datagram. */
