@@ -274,6 +274,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
     if (this.relays.size > 0) t = earliest(t, this.relays.pollTimeout());
     t = earliest(t, this.nominationDeadline());
     t = earliest(t, this.failWithoutEocDeadline());
+    t = earliest(t, this.stallDeadline());
     return t;
   }
 
@@ -498,6 +499,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
       return;
     }
 
+    list.lastHeardAt = this.now;
     if (!this.lite && this.roleConflict(m)) {
       this.counters.inc('role-conflict');
       this.reply(local, from, encodeCheckError(id, StunErrorCode.RoleConflict, list.localKey));
@@ -535,6 +537,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
     if (this.lite) {
       // RFC 8445 7.3.2: a lite agent's pairs are valid when checked by the peer.
       pair.state = 'succeeded';
+      list.firstValidAt ??= this.now;
       if (m.attrs.useCandidate) this.nominate(pair);
       return;
     }
@@ -593,6 +596,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
       return; // a forged or stale response does not end the transaction
     }
     this.txns.close(t);
+    list.lastHeardAt = this.now;
     // RFC 8445 7.2.5.2.1: the response must come from where the request went, to where it left from.
     if (!sameAddress(from, t.to) || t.local !== local) {
       this.counters.inc('stun-non-symmetric');
@@ -1047,7 +1051,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
         sel.checkList === list && list.completed && list.remoteEndOfCandidates && this.gatheringValue === 'complete';
       return done ? 'completed' : 'connected';
     }
-    if (this.checkListFailed()) return 'failed';
+    if (this.checkListFailed() || this.stalled()) return 'failed';
     if (list.remote && list.pairs.length > 0) return 'checking';
     // After a restart from 'failed', the state stays there until the new checks begin.
     return this.stateValue === 'failed' ? 'failed' : 'new';
@@ -1059,6 +1063,21 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
     if (this.lite || !list.remote || this.gatheringValue !== 'complete' || !list.exhausted()) return false;
     if (list.remoteEndOfCandidates) return true;
     return list.pairs.length > 0 && this.now >= list.lastActivityAt + FAILED_WITHOUT_EOC_TIMEOUT;
+  }
+
+  /**
+   * Valid pairs but no nomination, and nothing heard from the peer for the consent timeout:
+   * it went away during setup (RFC 8445 leaves this open; browsers fail such sessions too).
+   */
+  private stalled(): boolean {
+    const list = this.current;
+    return list.firstValidAt !== undefined && this.now >= list.lastHeardAt + this.consent.timeout;
+  }
+
+  private stallDeadline(): Millis | undefined {
+    const list = this.current;
+    if (this.selected || list.firstValidAt === undefined) return undefined;
+    return future(list.lastHeardAt + this.consent.timeout, this.now);
   }
 
   private failWithoutEocDeadline(): Millis | undefined {

@@ -74,6 +74,8 @@ export class CheckList {
   nominating: CandidatePair | undefined;
   /** Last time a pair was added or changed state (for failing without end-of-candidates). */
   lastActivityAt = 0;
+  /** Last authenticated request or response from the peer in this generation. */
+  lastHeardAt = 0;
 
   constructor(local: IceCredentials) {
     this.local = local;

@@ -18,7 +18,8 @@ export class Consent {
   /** Consent expired; nothing may be sent on the pair any more. */
   lost = false;
   private readonly rng: Random;
-  private readonly timeout: Millis;
+  /** RFC 7675 5.1: how long consent lasts without a response. */
+  readonly timeout: Millis;
 
   constructor(rng: Random, timeout: Millis) {
     this.rng = rng;

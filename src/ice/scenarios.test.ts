@@ -329,3 +329,17 @@ test('restarts in quick succession, one before the first connection, still conve
   assert.deepEqual(b.received, ['ok']);
   assert.ok(timerSane(net, a) && timerSane(net, b));
 });
+
+test('a peer that vanishes before nominating leaves the controlled agent failed after the consent timeout', () => {
+  const { net, a, b, link } = lan(21, { role: 'controlling' }, { role: 'controlled' }, { delay: 10 });
+  start(net, a, b);
+  // b's first check succeeds (one round trip), then the link dies before a nominates.
+  assert.ok(net.runUntil(() => b.agent.stats().pairs.some((p) => p.state === 'succeeded'), { timeout: 5000 }));
+  link.cut();
+  net.run({ for: 60_000 });
+  assert.equal(b.agent.selectedPair, undefined);
+  assert.deepEqual(states(b), ['checking', 'failed']);
+  const failedAt = stateTime(b, 'failed')!;
+  assert.ok(failedAt >= CONSENT_TIMEOUT && failedAt < CONSENT_TIMEOUT + 1000, `failed at ${failedAt}`);
+  assert.ok(timerSane(net, b));
+});
