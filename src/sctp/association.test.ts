@@ -145,6 +145,16 @@ test('abort closes both sides at once', () => {
   const closed = p.eventsB.find((e) => e.type === 'closed');
   assert.ok(closed && closed.type === 'closed' && closed.reason === 'peer-abort');
   assert.equal(p.b.state, 'closed');
+  // A closed association stays closed: a second abort is a no-op, sends are refused.
+  p.send(p.a, { type: 'abort' });
+  p.send(p.a, { type: 'send', streamId: 0, ppid: 53, data: Uint8Array.of(1), ordered: true });
+  assert.equal(p.eventsA.filter((e) => e.type === 'closed').length, 1);
+  const last = p.eventsA.at(-1)!;
+  assert.equal(last.type === 'error' && last.code, 'not-connected');
+  p.send(p.b, { type: 'connect' });
+  p.net.run({ for: 5000 });
+  assert.equal(p.b.state, 'closed');
+  assert.ok(p.a.counters.get('sctp.input-after-close') >= 1, 'the second abort was ignored');
 });
 
 test('heartbeats keep an idle association; a dead path closes it with a timeout', () => {

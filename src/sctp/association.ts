@@ -11,7 +11,7 @@
  * RFC 9260 5.2 describes, so `connect` is safe on both sides.
  */
 
-import { ByteReader, ByteWriter } from '../core/bytes.js';
+import { ByteReader, ByteWriter, utf8Encode } from '../core/bytes.js';
 import { Counters } from '../core/counters.js';
 import { SansRtcError, err, ok, type Result } from '../core/errors.js';
 import type { Datagram, Engine, Transmit } from '../core/engine.js';
@@ -196,6 +196,8 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
   private readonly reassembly: Reassembly;
   private now: Millis = 0;
   private dirty = false;
+  /** Closed after having started: the association is over and ignores all input. */
+  private finished = false;
 
   // Handshake (RFC 9260 5.1): T1 retransmits INIT or COOKIE ECHO.
   private t1: Millis | undefined;
@@ -281,6 +283,11 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
   handleInput(now: Millis, input: Datagram | SctpCommand): void {
     this.now = now;
     this.dirty = true;
+    if (this.finished) {
+      if (input.type === 'send') this.out.push({ type: 'error', code: 'not-connected', message: 'the association is closed', streamId: input.streamId });
+      else this.counters.inc('sctp.input-after-close');
+      return;
+    }
     switch (input.type) {
       case 'datagram':
         this.receive(now, input.data);
@@ -306,7 +313,7 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
         }
         return;
       case 'abort':
-        this.abort({ code: ErrorCauseCode.USER_ABORT, info: new TextEncoder().encode(input.reason ?? '') }, 'abort');
+        this.abort({ code: ErrorCauseCode.USER_ABORT, info: utf8Encode(input.reason ?? '') }, 'abort');
         return;
     }
   }
@@ -314,6 +321,7 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
   handleTimeout(now: Millis): void {
     this.now = now;
     this.dirty = true;
+    if (this.finished) return;
     if (this.t1 !== undefined && now >= this.t1) this.onT1(now);
     if (this.t2 !== undefined && now >= this.t2) this.onT2(now);
     if (this.ackDeadline !== undefined && now >= this.ackDeadline) {
@@ -359,8 +367,9 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
    */
   sendMessage(now: Millis, c: SendCommand): Result<void, SctpSendError> {
     const fail = (code: SctpErrorCode, message: string) => err(new SctpSendError(code, message, c.streamId));
-    if (!this.established && this.state !== 'closed' && this.state !== 'cookie-wait' && this.state !== 'cookie-echoed') {
-      return fail('not-connected', `cannot send in state ${this.state}`);
+    const opening = this.state === 'cookie-wait' || this.state === 'cookie-echoed';
+    if (this.finished || (!this.established && !opening && this.state !== 'closed')) {
+      return fail('not-connected', `cannot send in state ${this.finished ? 'closed' : this.state}`);
     }
     if (c.data.length === 0) return fail('empty-message', 'SCTP cannot carry an empty message');
     if (c.data.length > this.remoteMaxMessageSize) {
@@ -436,6 +445,7 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
 
   private close(reason: SctpCloseReason, detail?: string): void {
     this.state = 'closed';
+    this.finished = true;
     this.t1 = this.t2 = this.ackDeadline = this.resetTimer = this.heartbeatAt = undefined;
     this.sender.t3 = undefined;
     this.sackNow = false;
