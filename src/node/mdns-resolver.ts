@@ -14,6 +14,7 @@ import {
   type MdnsResolveCommand,
   normalizeName,
 } from '../mdns/index.js';
+import type { Candidate } from '../sdp/index.js';
 import { EngineDriver } from './driver.js';
 import { type LocalInterface, familiesOf, listInterfaces } from './interfaces.js';
 import { MdnsSockets } from './mdns-sockets.js';
@@ -85,6 +86,22 @@ export async function nodeMdnsResolver(options: NodeMdnsResolverOptions = {}): P
       for (const key of [...waiters.keys()]) settle(key, undefined);
     },
   };
+}
+
+/**
+ * A remote candidate with its `.local` address resolved (draft-ietf-mmusic-mdns-ice-
+ * candidates, candidate processing: resolve the name, then use the address as if it had
+ * been signalled); the candidate itself when its address is already an IP; undefined when
+ * the name does not resolve in time (the draft has such a candidate ignored).
+ */
+export async function resolveCandidate(
+  resolver: Pick<MdnsResolver, 'resolve'>,
+  candidate: Candidate,
+  timeoutMs?: number,
+): Promise<Candidate | undefined> {
+  if (!normalizeName(candidate.address).endsWith('.local')) return candidate;
+  const address = await resolver.resolve(candidate.address, timeoutMs);
+  return address === undefined ? undefined : { ...candidate, address };
 }
 
 export interface MdnsPublisher {

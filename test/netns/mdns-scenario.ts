@@ -16,7 +16,14 @@ import dgram from 'node:dgram';
 import { createInterface } from 'node:readline';
 import { type Datagram, SeededRandom } from '../../src/core/index.js';
 import { IceAgent, type IceEvent, type IceInput } from '../../src/ice/index.js';
-import { EngineDriver, UdpSockets, listInterfaces, nodeMdnsResolver, nodeMdnsResponder } from '../../src/node/index.js';
+import {
+  EngineDriver,
+  UdpSockets,
+  listInterfaces,
+  nodeMdnsResolver,
+  nodeMdnsResponder,
+  resolveCandidate,
+} from '../../src/node/index.js';
 import type { Candidate } from '../../src/sdp/index.js';
 import { assertIsolated, sh } from './netns.js';
 
@@ -242,8 +249,9 @@ async function iceMdnsScenario(): Promise<object> {
   a.driver.input({ type: 'set-remote-credentials', ...b.agent.localCredentials });
   b.driver.input({ type: 'set-remote-credentials', ...a.agent.localCredentials });
   b.driver.input({ type: 'add-remote-candidate', candidate: a.candidate });
-  const resolved = await resolver.resolve(hidden.address, 3000);
-  if (resolved) a.driver.input({ type: 'add-remote-candidate', candidate: { ...hidden, address: resolved } });
+  const usable = await resolveCandidate(resolver, hidden, 3000);
+  const resolved = usable?.address;
+  if (usable) a.driver.input({ type: 'add-remote-candidate', candidate: usable });
   const up = (s: string) => s === 'connected' || s === 'completed';
   const connected = await until(() => up(a.agent.connectionState) && up(b.agent.connectionState), 5000);
   const selectedRemote = a.agent.selectedPair?.remote.address;
