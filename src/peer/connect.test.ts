@@ -1,0 +1,62 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { utf8Encode } from '../core/index.js';
+import { Network } from '../sim/index.js';
+import { addPeer, call, eventsOf, must, negotiate, remoteChannel, texts, type TestPeer } from './pair.fixture.js';
+
+function setup(seed: number, link: { delay?: number; loss?: number } = { delay: 10 }) {
+  const net = new Network({ seed });
+  const ha = net.addHost('a', ['10.0.0.1']);
+  const hb = net.addHost('b', ['10.0.0.2']);
+  net.link(ha, hb, link);
+  const a = addPeer(net, 'a', ha);
+  const b = addPeer(net, 'b', hb);
+  return { net, a, b };
+}
+
+function open(p: TestPeer, handle: number): boolean {
+  return p.pc.channel(handle)?.readyState === 'open';
+}
+
+test('offer/answer, trickle, connect, and messages both ways on a DCEP channel', () => {
+  const { net, a, b } = setup(1);
+  let chat = 0;
+  call(a, (now) => (chat = must(a.pc.createDataChannel(now, 'chat', { protocol: 'p1' }))));
+  assert.deepEqual(eventsOf(a, 'negotiation-needed').length, 1);
+  assert.equal(a.pc.channel(chat)!.id, null, 'no stream id before the DTLS role is known');
+  negotiate(a, b);
+  assert.ok(net.runUntil(() => open(a, chat) && remoteChannel(b, 'chat') !== undefined, { timeout: 10_000 }));
+  const bChat = remoteChannel(b, 'chat')!;
+  assert.equal(a.pc.signalingState, 'stable');
+  assert.equal(b.pc.signalingState, 'stable');
+  assert.equal(a.pc.connectionState, 'connected');
+  assert.equal(b.pc.connectionState, 'connected');
+  assert.equal(a.pc.sctpState, 'connected');
+  // The answerer is active (DTLS client, even ids), so the offerer's channel is odd.
+  assert.equal(a.pc.channel(chat)!.id! % 2, 1);
+  assert.equal(b.pc.channel(bChat)!.protocol, 'p1');
+  assert.equal(b.pc.channel(bChat)!.id, a.pc.channel(chat)!.id);
+
+  const big = new Uint8Array(256 * 1024).map((_, i) => i * 7);
+  call(a, (now) => {
+    must(a.pc.send(now, chat, utf8Encode('hello'), false));
+    must(a.pc.send(now, chat, new Uint8Array(0), false));
+    must(a.pc.send(now, chat, new Uint8Array(0), true));
+    must(a.pc.send(now, chat, new Uint8Array([1, 2, 3]), true));
+    must(a.pc.send(now, chat, big, true));
+  });
+  call(b, (now) => must(b.pc.send(now, bChat, utf8Encode('hi back ✓'), false)));
+  assert.ok(net.runUntil(() => b.received.length === 5 && a.received.length === 1, { timeout: 10_000 }));
+  assert.deepEqual(
+    b.received.map((r) => [r.data.length, r.binary]),
+    [[5, false], [0, false], [0, true], [3, true], [big.length, true]],
+  );
+  assert.deepEqual(b.received[4]!.data, big);
+  assert.deepEqual(texts(b).slice(0, 1), ['hello']);
+  assert.deepEqual(texts(a), ['hi back ✓']);
+  assert.deepEqual(a.candidateErrors, []);
+  assert.deepEqual(b.candidateErrors, []);
+  assert.equal(eventsOf(a, 'negotiation-needed').length, 1, 'negotiation-needed fired once');
+  assert.equal(eventsOf(b, 'negotiation-needed').length, 0);
+  assert.deepEqual(eventsOf(a, 'error'), []);
+});
