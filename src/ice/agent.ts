@@ -53,6 +53,7 @@ import {
   MAX_LOCAL_PRFLX,
   MAX_OUTPUTS,
   NOMINATION_TIMEOUT,
+  SILENCE_PROBE_AFTER,
   PWD_LENGTH,
   UFRAG_LENGTH,
 } from './constants.js';
@@ -145,6 +146,11 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
   /** RFC 7675 consent on the selected pair. */
   private readonly consent: Consent;
   private lastSentAt = 0;
+  /** Last packet (data or authenticated STUN) from the selected pair's remote. */
+  private heardAt = 0;
+  /** Last application data sent on the selected pair, and the last silence probe. */
+  private dataSentAt = 0;
+  private probedAt = -Infinity;
 
   private packetsSent = 0;
   private bytesSent = 0;
@@ -252,7 +258,11 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
     const sel = this.selected;
     if (sel) {
       const due = this.consent.nextCheckAt;
-      if (!this.lite && due !== undefined && now >= due) this.sendConsent(sel);
+      const probe = this.probeAt();
+      if (!this.lite && ((due !== undefined && now >= due) || (probe !== undefined && now >= probe))) {
+        if (probe !== undefined && now >= probe) this.probedAt = now;
+        this.sendConsent(sel);
+      }
       if (now >= this.lastSentAt + this.keepaliveInterval) this.sendKeepalive(sel);
     }
     this.update();
@@ -267,7 +277,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
     let t = earliest(this.nextCheckAt, this.txns.earliest());
     const sel = this.selected;
     if (sel) {
-      if (!this.lite) t = earliest(t, this.consent.nextCheckAt);
+      if (!this.lite) t = earliest(earliest(t, this.consent.nextCheckAt), this.probeAt());
       t = earliest(t, this.lastSentAt + this.keepaliveInterval);
       t = earliest(t, this.consent.expiresAt);
     }
@@ -381,8 +391,28 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
       this.counters.inc('send-no-pair');
       return;
     }
-    if (pair === this.selected) this.lastSentAt = this.now;
+    if (pair === this.selected) {
+      this.lastSentAt = this.now;
+      this.dataSentAt = this.now;
+    }
     this.transmit(pair.local, pair.remote.address, data);
+  }
+
+  /**
+   * While we send data and hear nothing back for SILENCE_PROBE_AFTER, a consent check goes
+   * out at once instead of at its next slot, so a dead path shows as 'disconnected' within
+   * a few seconds (RFC 7675 allows checks more often than every 5 s). An idle connection
+   * (no data sent) keeps the plain 4-6 s rhythm.
+   */
+  private probeAt(): Millis | undefined {
+    if (this.lite || this.dataSentAt <= this.heardAt || this.probedAt >= this.heardAt) return undefined;
+    return this.heardAt + SILENCE_PROBE_AFTER;
+  }
+
+  /** Notes a packet from `from` on `local` when that is the selected pair's remote. */
+  private heard(local: LocalCandidate, from: TransportAddress): void {
+    const sel = this.selected;
+    if (sel && sel.local === local && sameAddress(from, sel.remote.address)) this.heardAt = this.now;
   }
 
   /** Returns true when the datagram was application data handled on the fast path. */
@@ -391,6 +421,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
     const isStun = data.length > 0 && data[0]! < 4;
     const sel = this.selected;
     if (!isStun && sel && sel.local.relay < 0 && sameAddress(d.from, sel.remote.address) && sameAddress(d.to, sel.local.base)) {
+      this.heardAt = this.now;
       this.packetsReceived++;
       this.bytesReceived += data.length;
       this.emit({ type: 'data', data, from: d.from });
@@ -421,6 +452,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
   private onData(local: LocalCandidate, from: TransportAddress, data: Uint8Array): void {
     const sel = this.selected;
     if (sel && sel.local === local && sameAddress(from, sel.remote.address)) {
+      this.heardAt = this.now;
       this.emit({ type: 'data', data, from });
       return;
     }
@@ -500,6 +532,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
     }
 
     list.lastHeardAt = this.now;
+    this.heard(local, from);
     if (!this.lite && this.roleConflict(m)) {
       this.counters.inc('role-conflict');
       this.reply(local, from, encodeCheckError(id, StunErrorCode.RoleConflict, list.localKey));
@@ -597,6 +630,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
     }
     this.txns.close(t);
     list.lastHeardAt = this.now;
+    this.heard(local, from);
     // RFC 8445 7.2.5.2.1: the response must come from where the request went, to where it left from.
     if (!sameAddress(from, t.to) || t.local !== local) {
       this.counters.inc('stun-non-symmetric');
@@ -771,6 +805,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
     this.selected = pair;
     this.consent.start(this.now);
     this.lastSentAt = this.now;
+    this.heardAt = this.now;
     if (this.previous && pair.checkList === this.current) {
       // RFC 8445 9: the restart is done; the old generation's pair stops being used.
       const old = this.previous;

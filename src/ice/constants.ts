@@ -89,6 +89,12 @@ export const CONSENT_TIMEOUT = 30_000;
  * back is noticed within a second.
  */
 export const CONSENT_RTO = 500;
+/**
+ * While sending data, this long without hearing anything from the peer brings the next
+ * consent check forward (libwebrtc likewise treats 2.5 s without receiving as a weak
+ * connection). Data flows both ways in practice (SCTP SACKs), so silence means trouble.
+ */
+export const SILENCE_PROBE_AFTER = 2500;
 export const CONSENT_MAX_RTO = 2000;
 export const CONSENT_TRANSMISSIONS = 3;
 export const CONSENT_RETRY_INTERVAL = 1000;

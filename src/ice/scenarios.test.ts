@@ -343,3 +343,26 @@ test('a peer that vanishes before nominating leaves the controlled agent failed 
   assert.ok(failedAt >= CONSENT_TIMEOUT && failedAt < CONSENT_TIMEOUT + 1000, `failed at ${failedAt}`);
   assert.ok(timerSane(net, b));
 });
+
+test('while sending data, a dead path shows as disconnected within ~6 s (silence probe)', () => {
+  const { net, a, b, link } = lan(22, { role: 'controlling' }, { role: 'controlled' });
+  start(net, a, b);
+  assert.ok(net.runUntil(() => connected(a) && connected(b), { timeout: 5000 }));
+  let on = true;
+  const tick = (): void => {
+    if (!on) return;
+    send(net, a, 'x');
+    net.after(50, tick);
+  };
+  tick();
+  net.run({ for: 12_345 });
+  const cutAt = net.now;
+  link.cut();
+  net.run({ for: 10_000 });
+  on = false;
+  const disc = stateTime(a, 'disconnected')!;
+  // Silence for 2.5 s brings a check forward; unanswered 3.5 s later: <= 6 s after the cut.
+  assert.ok(disc > cutAt && disc <= cutAt + 6000, `a disconnected ${disc - cutAt} ms after the cut`);
+  link.restore();
+  assert.ok(net.runUntil(() => connected(a), { timeout: 3000 }));
+});
