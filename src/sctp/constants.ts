@@ -110,6 +110,12 @@ export const FAST_RETRANSMIT_THRESHOLD = 3;
  */
 export const DEFAULT_MAX_SEND_BUFFER = 16 * 1024 * 1024;
 
+/**
+ * Most messages queued on one stream. The byte bound (DEFAULT_MAX_SEND_BUFFER) usually
+ * binds first; this one stops a flood of tiny messages from growing a queue without limit.
+ */
+export const MAX_QUEUED_MESSAGES_PER_STREAM = 1 << 20;
+
 /** RFC 9260 3.3.2: we ask for and accept up to 65535 streams (data channels use ids 0-65534). */
 export const MAX_STREAMS = 65535;
 

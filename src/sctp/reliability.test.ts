@@ -182,3 +182,14 @@ test('both ends resetting the same stream at once completes on both sides', () =
     assert.equal(countMessages(events), 1);
   }
 });
+
+test('streams are served round-robin: a small message is not stuck behind another stream', () => {
+  const p = sctpPair(19, { delay: 10, bandwidth: 2_000_000 }, { remoteMaxMessageSize: 1 << 20 });
+  assert.ok(p.connect());
+  for (let i = 0; i < 20; i++) p.send(p.a, { type: 'send', streamId: 1, ppid: 53, data: numbered(1, i, 64 * 1024), ordered: true });
+  p.send(p.a, { type: 'send', streamId: 2, ppid: 53, data: numbered(2, 0, 100), ordered: true });
+  assert.ok(p.net.runUntil(() => countMessages(p.eventsB) === 21, { timeout: 60_000 }));
+  const order = p.eventsB.flatMap((e) => (e.type === 'message' ? [e.streamId] : []));
+  // Stream 2's message goes right after the stream 1 message in progress.
+  assert.ok(order.indexOf(2) <= 1, `stream 2 delivered at position ${order.indexOf(2)}`);
+});

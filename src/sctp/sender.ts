@@ -10,11 +10,12 @@
  */
 
 import type { Counters } from '../core/counters.js';
+import { BoundedQueue } from '../core/queue.js';
 import type { Millis } from '../core/time.js';
 import type { SackChunk } from './chunks.js';
 import { FLAG_BEGIN, FLAG_END, FLAG_UNORDERED } from './chunks.js';
 import type { CongestionController } from './congestion.js';
-import { DATA_CHUNK_HEADER_SIZE, FAST_RETRANSMIT_THRESHOLD } from './constants.js';
+import { DATA_CHUNK_HEADER_SIZE, FAST_RETRANSMIT_THRESHOLD, MAX_QUEUED_MESSAGES_PER_STREAM } from './constants.js';
 import { RtoEstimator } from './rto.js';
 import { ssnNext, tsnAdd, tsnDiff, tsnLt, tsnLte } from './serial.js';
 
@@ -62,12 +63,15 @@ export interface OutChunk {
 }
 
 interface OutStream {
+  readonly id: number;
   nextSsn: number;
   /** Bytes queued but not yet handed to the network (the W3C bufferedAmount). */
   buffered: number;
   lowThreshold: number;
-  /** Messages of this stream still in the send queue. */
-  queued: number;
+  /** Messages not yet completely cut into chunks, oldest first. */
+  readonly queue: BoundedQueue<OutMessage>;
+  /** In the round-robin ring of streams with queued messages. */
+  scheduled: boolean;
 }
 
 export interface BufferedAmountLow {
@@ -98,8 +102,16 @@ export class Sender {
   /** Let the next packet go out whatever cwnd says (the fast retransmit, RFC 9260 7.2.4). */
   bypassCwnd = false;
 
-  private readonly queue: OutMessage[] = [];
-  private queueHead = 0;
+  /**
+   * Streams with queued messages, served round-robin one message at a time (RFC 8831 6.4
+   * asks for a fair scheduler; without I-DATA a message's fragments must go out back to
+   * back, RFC 9260 6.9, so the unit is a message).
+   */
+  private readonly ring: OutStream[] = [];
+  private ringAt = 0;
+  /** The message being cut into chunks; it finishes before another starts. */
+  private current: OutMessage | undefined;
+  private queuedMessages = 0;
   private queuedBytes = 0;
   private readonly outstanding: OutChunk[] = [];
   private outHead = 0;
@@ -151,7 +163,7 @@ export class Sender {
 
   /** Whether anything is queued or unacknowledged. */
   get idle(): boolean {
-    return this.queueHead === this.queue.length && this.outHead === this.outstanding.length;
+    return this.queuedMessages === 0 && this.outHead === this.outstanding.length;
   }
 
   bufferedAmount(streamId: number): number {
@@ -163,7 +175,7 @@ export class Sender {
   }
 
   hasQueued(streamId: number): boolean {
-    return (this.streams.get(streamId)?.queued ?? 0) > 0;
+    return (this.streams.get(streamId)?.queue.length ?? 0) > 0;
   }
 
   /** RFC 6525 5.1.2: after an outgoing reset the stream's SSNs start again at 0. */
@@ -176,7 +188,8 @@ export class Sender {
   enqueue(req: SendRequest, now: Millis): boolean {
     const size = req.data.length;
     if (this.queuedBytes + size > this.maxQueuedBytes) return false;
-    this.queue.push({
+    const s = this.stream(req.streamId);
+    const queued = s.queue.push({
       streamId: req.streamId,
       ppid: req.ppid,
       data: req.data,
@@ -189,9 +202,13 @@ export class Sender {
       chunks: 0,
       abandoned: false,
     });
-    const s = this.stream(req.streamId);
+    if (!queued) return false;
+    if (!s.scheduled) {
+      s.scheduled = true;
+      this.ring.push(s);
+    }
     s.buffered += size;
-    s.queued++;
+    this.queuedMessages++;
     this.queuedBytes += size;
     return true;
   }
@@ -199,7 +216,7 @@ export class Sender {
   private stream(id: number): OutStream {
     let s = this.streams.get(id);
     if (!s) {
-      s = { nextSsn: 0, buffered: 0, lowThreshold: 0, queued: 0 };
+      s = { id, nextSsn: 0, buffered: 0, lowThreshold: 0, queue: new BoundedQueue(MAX_QUEUED_MESSAGES_PER_STREAM), scheduled: false };
       this.streams.set(id, s);
     }
     return s;
@@ -214,17 +231,25 @@ export class Sender {
     }
   }
 
-  private popMessage(m: OutMessage): void {
-    this.queue[this.queueHead] = undefined as unknown as OutMessage;
-    this.queueHead++;
-    this.stream(m.streamId).queued--;
-    if (this.queueHead === this.queue.length) {
-      this.queue.length = 0;
-      this.queueHead = 0;
-    } else if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
-      this.queue.splice(0, this.queueHead);
-      this.queueHead = 0;
+  /** The message to cut next: the current one, else the head of the next stream in turn. */
+  private nextMessage(): OutMessage | undefined {
+    if (this.current) return this.current;
+    while (this.ring.length > 0) {
+      if (this.ringAt >= this.ring.length) this.ringAt = 0;
+      const s = this.ring[this.ringAt]!;
+      const m = s.queue.peek();
+      if (m) return m;
+      s.scheduled = false;
+      this.ring.splice(this.ringAt, 1);
     }
+    return undefined;
+  }
+
+  /** `m`, the head of its stream's queue, is fully cut or dropped. */
+  private popMessage(m: OutMessage): void {
+    this.stream(m.streamId).queue.shift();
+    this.queuedMessages--;
+    if (this.current === m) this.current = undefined;
   }
 
   /**
@@ -238,8 +263,7 @@ export class Sender {
     // RFC 9260 6.1 A: respect the peer's window, but allow one chunk when nothing is in
     // flight (the zero window probe).
     const rwnd = this.peerRwnd - this.flightSize;
-    while (this.queueHead < this.queue.length) {
-      const m = this.queue[this.queueHead]!;
+    for (let m = this.nextMessage(); m; m = this.nextMessage()) {
       if (m.abandoned || (m.offset === 0 && this.partialReliability && now >= m.expiresAt)) {
         // A message abandoned while partly sent, or expired before it was sent (RFC 3758).
         if (m.offset === 0) this.counters.inc('sctp.abandoned-unsent');
@@ -264,6 +288,8 @@ export class Sender {
     let flags = m.unordered ? FLAG_UNORDERED : 0;
     if (m.offset === 0) {
       flags |= FLAG_BEGIN;
+      this.current = m;
+      this.ringAt++; // the next message comes from the next stream
       m.firstTsn = this.nextTsn;
       if (!m.unordered) {
         m.ssn = s.nextSsn;
