@@ -280,3 +280,44 @@ test('random datagrams at any stage never throw (property)', () => {
     { numRuns: 60 },
   );
 });
+
+test('any pattern of loss, duplication and reordering ends connected or timed out, never throws (property)', () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 1000 }),
+      fc.array(fc.constantFrom('pass', 'drop', 'dup', 'hold'), { minLength: 1, maxLength: 24 }),
+      fc.integer({ min: 256, max: 1400 }),
+      (seed, pattern, mtu) => {
+        const p = new Pair(seed, { mtu }, { mtu });
+        const held: Record<string, Uint8Array | undefined> = {};
+        p.wire = (from, d, i) => {
+          const action = pattern[i % pattern.length]!;
+          if (action === 'drop') return [];
+          if (action === 'dup') return [d, d];
+          const prev = held[from];
+          if (action === 'hold') {
+            // Deliver this side's previously held datagram (if any) after this one: reordering.
+            held[from] = d;
+            return prev ? [prev] : [];
+          }
+          held[from] = undefined;
+          return prev ? [d, prev] : [d];
+        };
+        p.input('client', { type: 'connect' });
+        p.run(() => p.has('client', 'connected') && p.has('server', 'connected'));
+        const errors = [...p.events.client, ...p.events.server].flatMap((e) => (e.type === 'error' ? [e.error.code] : []));
+        for (const code of errors) assert.equal(code, 'dtls-handshake-timeout', `unexpected error ${code}`);
+        if (errors.length === 0) {
+          assert.ok(p.has('client', 'connected') && p.has('server', 'connected'), 'connected when no error');
+        }
+        // No retransmission storms: each flight goes out a bounded number of times, plus
+        // one answer per peer retransmission.
+        const flightDatagrams = Math.ceil(1500 / (mtu - 60)) + 1;
+        for (const side of ['client', 'server'] as const) {
+          assert.ok(p.sent[side].length <= 4 * MAX_FLIGHT_TRANSMISSIONS * flightDatagrams, `${side} sent ${p.sent[side].length}`);
+        }
+      },
+    ),
+    { numRuns: 150 },
+  );
+});

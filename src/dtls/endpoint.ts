@@ -91,6 +91,13 @@ import { DEFAULT_SUITES, suiteById, suiteByName, type CipherSuite, type SuiteNam
 
 const log = logger('sansrtc:dtls');
 const CCS_BODY = new Uint8Array([1]);
+/** The last message of each flight (RFC 6347 4.2.4 flights 1-6). */
+const ENDS_FLIGHT: ReadonlySet<number> = new Set([
+  HandshakeType.clientHello,
+  HandshakeType.helloVerifyRequest,
+  HandshakeType.serverHelloDone,
+  HandshakeType.finished,
+]);
 const EMPTY = new Uint8Array(0);
 
 export type DtlsRole = 'client' | 'server';
@@ -427,9 +434,11 @@ export class DtlsEndpoint implements Engine<DtlsInput, DtlsOutput> {
       }
       const added = this.reassembler.add(f);
       if (added === 'old') {
-        // The peer retransmitted: it has not seen our last flight (RFC 6347 4.2.4).
+        // The peer retransmitted: it has not seen our last flight (RFC 6347 4.2.4). Only the
+        // message that ends its flight triggers our answer; answering any old message makes
+        // two endpoints loop, as each answer holds messages the other has already seen.
         this.counters.inc('handshake-old');
-        this.retransmitOnPeerRetransmission(now);
+        if (ENDS_FLIGHT.has(f.msgType)) this.retransmitOnPeerRetransmission(now);
         continue;
       }
       if (added === 'future') this.counters.inc('handshake-future');
