@@ -32,7 +32,14 @@ import type { DecodedStun } from '../stun/index.js';
 import { Consent } from './consent.js';
 import { Relays } from './relays.js';
 import type { Allocation } from './relays.js';
-import { hostCandidate, peerReflexiveCandidate, srflxCandidate, validCredentials, vetRemote } from './candidates.js';
+import {
+  hostCandidate,
+  pairable,
+  peerReflexiveCandidate,
+  srflxCandidate,
+  validCredentials,
+  vetRemote,
+} from './candidates.js';
 import { CheckList, pairKey } from './checklist.js';
 import type { CandidatePair, LocalCandidate, RemoteCandidate } from './checklist.js';
 import {
@@ -961,8 +968,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
   }
 
   private formPair(local: LocalCandidate, remote: RemoteCandidate): void {
-    // RFC 8445 6.1.2.2: same component (we have one) and same address family.
-    if (local.address.family !== remote.address.family) return;
+    if (!pairable(local.address, remote.address)) return;
     const r = this.current.addPair(local, remote, this.roleValue === 'controlling', this.now);
     if (r === 'full') this.counters.inc('pairs-full');
     else if (r !== 'exists' && local.relay >= 0) {

@@ -19,6 +19,19 @@ export function isIpLiteral(s: string): boolean {
   return s.includes(':') && IPV6.test(s) && s.length <= 45;
 }
 
+/** IPv6 link-local (fe80::/10). */
+export function isLinkLocal(a: TransportAddress): boolean {
+  return a.family === 'IPv6' && /^fe[89ab][0-9a-f]:/i.test(a.address);
+}
+
+/**
+ * RFC 8445 6.1.2.2: a local and a remote candidate pair only within one address family
+ * (we have one component), and a link-local IPv6 address only with another link-local one.
+ */
+export function pairable(local: TransportAddress, remote: TransportAddress): boolean {
+  return local.family === remote.family && isLinkLocal(local) === isLinkLocal(remote);
+}
+
 function candidate(
   type: CandidateType,
   address: TransportAddress,

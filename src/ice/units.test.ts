@@ -5,7 +5,7 @@ import { drain, transportAddress } from '../core/index.js';
 import type { Transmit } from '../core/index.js';
 import { StunClass, StunMethod, decodeStun, encodeStun } from '../stun/index.js';
 import type { Candidate } from '../sdp/index.js';
-import { hostCandidate, isIpLiteral, vetRemote } from './candidates.js';
+import { hostCandidate, isIpLiteral, pairable, vetRemote } from './candidates.js';
 import { CheckList } from './checklist.js';
 import { MAX_PAIRS } from './constants.js';
 import { candidatePriority, foundation, localPreference, pairPriority } from './priority.js';
@@ -107,4 +107,17 @@ test('isIpLiteral accepts every IPv4 and IPv6 literal and refuses host names', (
     }),
     { seed: 0x1ce4 },
   );
+});
+
+test('RFC 8445 6.1.2.2 pairing: same family, link-local IPv6 only with link-local', () => {
+  const v4 = transportAddress('192.0.2.1', 1);
+  const v6 = transportAddress('2001:db8::1', 1);
+  const ll = transportAddress('fe80::1', 1);
+  const ll2 = transportAddress('FEBF::2', 1);
+  assert.ok(pairable(v4, transportAddress('198.51.100.1', 2)));
+  assert.ok(!pairable(v4, v6));
+  assert.ok(pairable(v6, transportAddress('2001:db8::2', 2)));
+  assert.ok(!pairable(v6, ll));
+  assert.ok(!pairable(ll, v6));
+  assert.ok(pairable(ll, ll2));
 });
