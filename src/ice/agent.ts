@@ -59,6 +59,7 @@ import {
   MAX_LOCAL_ADDRESSES,
   MAX_LOCAL_PRFLX,
   MAX_OUTPUTS,
+  MIN_TA,
   NOMINATION_TIMEOUT,
   SILENCE_PROBE_AFTER,
   PWD_LENGTH,
@@ -176,7 +177,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
     this.policy = opts.policy ?? 'all';
     this.stunServers = opts.stunServers ?? [];
     this.turnServers = opts.turnServers ?? [];
-    this.ta = opts.ta ?? DEFAULT_TA;
+    this.ta = Math.max(opts.ta ?? DEFAULT_TA, MIN_TA);
     this.relays = new Relays(this.rng);
     this.consent = new Consent(this.rng, opts.consentTimeout ?? CONSENT_TIMEOUT);
     this.keepaliveInterval = Math.max(opts.keepaliveInterval ?? DEFAULT_KEEPALIVE_INTERVAL, 1);

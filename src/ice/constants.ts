@@ -22,6 +22,8 @@ export const COMPONENT_ID = 1;
  * (~20 packets/s, ~2 kB/s) far below any congestion concern on constrained links.
  */
 export const DEFAULT_TA = 50;
+/** RFC 8445 14.2: Ta must not go below 5 ms; a smaller `ta` option is raised to this. */
+export const MIN_TA = 5;
 
 /**
  * RFC 8445 14.3: RTO for a connectivity check = MAX(500 ms, Ta * (Waiting + In-Progress)).
