@@ -22,7 +22,7 @@ export const COMPONENT_ID = 1;
  * (~20 packets/s, ~2 kB/s) far below any congestion concern on constrained links.
  */
 export const DEFAULT_TA = 50;
-/** RFC 8445 14.2: Ta must not go below 5 ms; a smaller `ta` option is raised to this. */
+/** RFC 8445 14.2: STUN transactions must not start more often than every 5 ms; `ta` is raised to this. */
 export const MIN_TA = 5;
 
 /**
