@@ -130,8 +130,8 @@ class UdpDriver {
   }
 }
 
-/** Collects a child's stdout and resolves when it contains `text`. */
-function stdoutContains(child: ChildProcessWithoutNullStreams, text: string | RegExp, ms = 5000): Promise<string> {
+/** Collects a child's stdout (or stderr) and resolves when it contains `text`. */
+function stdoutContains(child: ChildProcessWithoutNullStreams, text: string | RegExp, ms = 5000, stream: 'stdout' | 'stderr' = 'stdout'): Promise<string> {
   let seen = '';
   return new Promise((resolve, reject) => {
     const timeout = setTimeout(() => reject(new Error(`openssl output lacks ${String(text)}: ${seen}`)), ms);
@@ -140,11 +140,11 @@ function stdoutContains(child: ChildProcessWithoutNullStreams, text: string | Re
       const m = typeof text === 'string' ? seen.includes(text) : text.test(seen);
       if (m) {
         clearTimeout(timeout);
-        child.stdout.off('data', onData);
+        child[stream].off('data', onData);
         resolve(seen);
       }
     };
-    child.stdout.on('data', onData);
+    child[stream].on('data', onData);
   });
 }
 
@@ -171,14 +171,23 @@ function endpoint(role: 'client' | 'server', suite: SuiteName, group: NamedGroup
   });
 }
 
-async function clientAgainstSServer(suite: SuiteName, cipher: string, group: NamedGroupId, groupName: string, listen = false): Promise<void> {
+interface CaseOptions {
+  /** s_server -listen: a HelloVerifyRequest cookie exchange first (DTLSv1_listen). */
+  readonly listen?: boolean;
+  /** Our server sends a HelloVerifyRequest. */
+  readonly helloVerify?: boolean;
+  /** Path MTU for both ends (default 1200); small values fragment every flight. */
+  readonly mtu?: number;
+}
+
+async function clientAgainstSServer(suite: SuiteName, cipher: string, group: NamedGroupId, groupName: string, o: CaseOptions = {}): Promise<void> {
+  const mtu = o.mtu ?? 1200;
   const server = spawn(OPENSSL, [
     's_server', '-dtls1_2', '-accept', '127.0.0.1:0', '-cert', files.cert, '-key', files.key,
-    '-verify', '1', '-cipher', cipher, '-groups', groupName, '-mtu', '1200', '-naccept', '1',
-    // -listen makes s_server answer with a HelloVerifyRequest cookie first (DTLSv1_listen).
-    ...(listen ? ['-listen'] : []),
+    '-verify', '1', '-cipher', cipher, '-groups', groupName, '-mtu', String(mtu), '-naccept', '1',
+    ...(o.listen ? ['-listen'] : []),
   ]);
-  const driverEngine = endpoint('client', suite, group);
+  const driverEngine = endpoint('client', suite, group, { mtu });
   const driver = new UdpDriver(driverEngine);
   try {
     const accept = await stdoutContains(server, /ACCEPT 127\.0\.0\.1:(\d+)/);
@@ -202,19 +211,21 @@ async function clientAgainstSServer(suite: SuiteName, cipher: string, group: Nam
     const data = await driver.waitFor((e) => e.type === 'data');
     assert.equal(data.type === 'data' && utf8Decode(data.data), 'pong-from-openssl\n');
     driver.input({ type: 'close' });
-    if (listen) assert.equal(driverEngine.counters.get('hello-verify-received'), 1);
+    if (o.listen) assert.equal(driverEngine.counters.get('hello-verify-received'), 1);
   } finally {
     driver.close();
     kill(server);
   }
 }
 
-async function serverAgainstSClient(suite: SuiteName, cipher: string, group: NamedGroupId, groupName: string, helloVerify = false): Promise<void> {
-  const driver = new UdpDriver(endpoint('server', suite, group, { helloVerify }));
+async function serverAgainstSClient(suite: SuiteName, cipher: string, group: NamedGroupId, groupName: string, o: CaseOptions = {}): Promise<void> {
+  const mtu = o.mtu ?? 1200;
+  const helloVerify = o.helloVerify ?? false;
+  const driver = new UdpDriver(endpoint('server', suite, group, { helloVerify, mtu }));
   const port = await driver.bind();
   const client = spawn(OPENSSL, [
     's_client', '-dtls1_2', '-connect', `127.0.0.1:${port}`, '-cert', files.cert, '-key', files.key,
-    '-cipher', cipher, '-groups', groupName, '-mtu', '1200', '-quiet',
+    '-cipher', cipher, '-groups', groupName, '-mtu', String(mtu), '-quiet',
   ]);
   try {
     const connected = await driver.waitFor((e) => e.type === 'connected' || e.type === 'error');
@@ -249,9 +260,44 @@ for (const [suite, cipher] of SUITES) {
 }
 
 test('server with HelloVerifyRequest cookies vs openssl s_client', { timeout: 15000 }, () =>
-  serverAgainstSClient(SUITES[0]![0], SUITES[0]![1], NamedGroup.x25519, 'X25519:P-256', true),
+  serverAgainstSClient(SUITES[0]![0], SUITES[0]![1], NamedGroup.x25519, 'X25519:P-256', { helloVerify: true }),
 );
 
 test('client vs openssl s_server -listen (HelloVerifyRequest cookie)', { timeout: 15000 }, () =>
-  clientAgainstSServer(SUITES[0]![0], SUITES[0]![1], NamedGroup.x25519, 'X25519:P-256', true),
+  clientAgainstSServer(SUITES[0]![0], SUITES[0]![1], NamedGroup.x25519, 'X25519:P-256', { listen: true }),
 );
+
+test('client vs openssl s_server with a 400-byte MTU (fragmented flights both ways)', { timeout: 15000 }, () =>
+  clientAgainstSServer(SUITES[1]![0], SUITES[1]![1], NamedGroup.secp256r1, 'P-256', { mtu: 400 }),
+);
+
+test('server vs openssl s_client with a 400-byte MTU (fragmented flights both ways)', { timeout: 15000 }, () =>
+  serverAgainstSClient(SUITES[2]![0], SUITES[2]![1], NamedGroup.x25519, 'X25519:P-256', { mtu: 400 }),
+);
+
+test('client refuses openssl s_server whose certificate does not match the fingerprint', { timeout: 15000 }, async () => {
+  const server = spawn(OPENSSL, [
+    's_server', '-dtls1_2', '-accept', '127.0.0.1:0', '-cert', files.cert, '-key', files.key, '-naccept', '1',
+  ]);
+  const engine = new DtlsEndpoint({
+    role: 'client',
+    certificate: ours,
+    rng: cryptoRandom,
+    remoteFingerprints: [ours.fingerprint('sha-256')], // not the server's
+  });
+  const driver = new UdpDriver(engine);
+  try {
+    const accept = await stdoutContains(server, /ACCEPT 127\.0\.0\.1:(\d+)/);
+    await driver.bind();
+    driver.connectTo(Number(/ACCEPT 127\.0\.0\.1:(\d+)/.exec(accept)![1]));
+    const alerted = stdoutContains(server, /alert bad certificate/i, 5000, 'stderr');
+    driver.input({ type: 'connect' });
+    const e = await driver.waitFor((x) => x.type === 'connected' || x.type === 'error');
+    assert.equal(e.type === 'error' && e.error.code, 'dtls-fingerprint-mismatch');
+    assert.ok(!driver.events.some((x) => x.type === 'connected' || x.type === 'data'));
+    await alerted; // OpenSSL received our bad_certificate alert
+  } finally {
+    driver.close();
+    kill(server);
+  }
+});
