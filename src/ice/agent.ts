@@ -234,6 +234,8 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
         break;
       case 'set-remote-credentials':
         this.setRemoteCredentials({ ufrag: input.ufrag, pwd: input.pwd });
+        // RFC 8445 6.1.1: against a lite peer the full agent is controlling.
+        if (input.lite && !this.lite) this.switchRole('controlling');
         break;
       case 'add-remote-candidate':
         this.addRemoteCandidate(input.candidate);

@@ -366,3 +366,15 @@ test('while sending data, a dead path shows as disconnected within ~6 s (silence
   link.restore();
   assert.ok(net.runUntil(() => connected(a), { timeout: 3000 }));
 });
+
+test('a full agent told that its peer is lite takes the controlling role', () => {
+  const { net, a, b } = lan(23, { role: 'controlled' }, { role: 'controlled', lite: true });
+  a.other = b;
+  b.other = a;
+  net.inject(a.agent, { type: 'set-remote-credentials', ...b.agent.localCredentials, lite: true });
+  net.inject(b.agent, { type: 'set-remote-credentials', ...a.agent.localCredentials });
+  assert.equal(a.agent.role, 'controlling');
+  net.inject(a.agent, { type: 'gather' });
+  net.inject(b.agent, { type: 'gather' });
+  assert.ok(net.runUntil(() => connected(a) && connected(b), { timeout: 5000 }));
+});

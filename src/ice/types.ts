@@ -53,7 +53,11 @@ export type IceInput =
   | Datagram
   | { readonly type: 'add-local-address'; readonly address: TransportAddress }
   | { readonly type: 'gather' }
-  | { readonly type: 'set-remote-credentials'; readonly ufrag: string; readonly pwd: string }
+  /**
+   * The peer's ufrag and pwd. `lite`: the peer is an ICE-lite agent (`a=ice-lite`), so a
+   * full agent takes the controlling role (RFC 8445 6.1.1).
+   */
+  | { readonly type: 'set-remote-credentials'; readonly ufrag: string; readonly pwd: string; readonly lite?: boolean }
   | { readonly type: 'add-remote-candidate'; readonly candidate: Candidate }
   | { readonly type: 'end-of-remote-candidates' }
   | { readonly type: 'restart' }
