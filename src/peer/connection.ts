@@ -326,10 +326,7 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
     if (desc.type === 'rollback') return this.rollbackRemote();
     if (desc.sdp === undefined) return err(new PeerError('TypeError', `a remote ${desc.type} needs sdp`));
     const s = this.signaling;
-    if (desc.type === 'offer') {
-      if (s === 'have-local-offer') this.rollbackLocal(); // W3C 4.4.1.5: implicit rollback (perfect negotiation)
-      else if (s !== 'stable' && s !== 'have-remote-offer') return err(invalidState(`cannot apply a remote offer in ${s}`));
-    } else if (s !== 'have-local-offer' && s !== 'have-remote-pranswer') {
+    if (desc.type === 'offer' ? s === 'have-local-pranswer' || s === 'have-remote-pranswer' : s !== 'have-local-offer' && s !== 'have-remote-pranswer') {
       return err(invalidState(`cannot apply a remote ${desc.type} in ${s}`));
     }
     const parsed = parseDataChannelDescription(desc.sdp);
@@ -341,6 +338,8 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
       if (!r.ok) return r;
       role = r.value;
     }
+    // W3C 4.4.1.5: an offer in have-local-offer rolls ours back first (perfect negotiation).
+    if (desc.type === 'offer' && s === 'have-local-offer') this.rollbackLocal();
     // RFC 8445 6.1.1: the offerer controls, unless the answerer... is full and the offerer lite.
     const ice = this.ensureIce(m.iceLite ? 'controlling' : 'controlled');
     const remote: RemoteDescription = { type: desc.type, sdp: desc.sdp, parsed: parsed.value };
