@@ -27,10 +27,11 @@ export const DEFAULT_MTU = 1200;
 export const MIN_MTU = 256;
 
 /**
- * Initial flight retransmission timeout. RFC 6347 4.2.4.1 recommends 1 s but allows other
- * values; WebRTC runs DTLS only after ICE has proved the path and measured an RTT well below
- * this, so 400 ms recovers a lost first flight sooner without retransmitting spuriously on
- * real paths (pion waits 1 s, BoringSSL in Chrome starts at 400 ms when told the RTT is low).
+ * Initial flight retransmission timeout. RFC 6347 4.2.4.1 recommends 1 s (OpenSSL and pion
+ * use it) but allows other values. WebRTC runs DTLS only after ICE has proved the path and
+ * its RTT is normally well under 200 ms, so 400 ms recovers a lost flight 600 ms sooner
+ * without retransmitting spuriously on real paths; the doubling still backs off quickly on a
+ * slow one. Callers that know the RTT can pass `initialRetransmitMs`.
  */
 export const INITIAL_RETRANSMIT_MS = 400;
 /** The timer doubles up to 60 s (RFC 6347 4.2.4.1). */
