@@ -349,3 +349,15 @@ test('property: random command sequences never throw and never keep asking for t
     { numRuns: 300, seed: 0x1ce1 },
   );
 });
+
+test("policy 'relay': a check arriving directly on a host socket is dropped unanswered", () => {
+  const a = new IceAgent({ rng: new SeededRandom(8), role: 'controlled', policy: 'relay', ufrag: 'myUfrag', pwd: 'myPasswordMyPassword1234' });
+  a.handleInput(0, { type: 'add-local-address', address: LOCAL });
+  a.handleInput(0, { type: 'set-remote-credentials', ...REMOTE });
+  a.handleInput(0, { type: 'gather' });
+  const events = drain(a);
+  assert.ok(!events.some((e) => e.type === 'local-candidate'), 'no host candidate is signalled');
+  a.handleInput(1, dgram(check()));
+  assert.equal(transmits(drain(a)).length, 0);
+  assert.equal(a.counters.get('policy-drop'), 1);
+});
