@@ -279,3 +279,26 @@ test('an aborted association closes every channel', () => {
   assert.equal(ofType(p.eb, 'closed').length, 1);
   assert.equal(p.b.channelCount, 0);
 });
+
+test('random DCEP and data on random streams never break the manager', () => {
+  const p = pair(13, { delay: 2 });
+  p.up();
+  p.a.open(p.net.now, { label: 'keep' });
+  p.net.run({ for: 100 });
+  let rng = 12345;
+  const next = () => (rng = (rng * 1103515245 + 12345) & 0x7fffffff);
+  for (let i = 0; i < 300; i++) {
+    const len = next() % 24;
+    const data = Uint8Array.from({ length: len + 1 }, () => next() & 0xff);
+    if (i % 3 === 0) data[0] = 3; // mostly-OPEN-shaped
+    const ppid = [50, 50, 51, 52, 53, 54, 56, 57, 99][next() % 9]!;
+    p.b.sctp.sendMessage(p.net.now, { type: 'send', streamId: 2 + (next() % 40), ppid, data, ordered: true });
+  }
+  p.net.inject(p.b, { type: 'set-buffered-amount-low-threshold', id: 0, threshold: 0 }); // drain b
+  p.net.run({ for: 2000 });
+  // The channel opened before still works both ways.
+  p.net.inject(p.a, { type: 'send', id: 0, data: 'still' });
+  p.net.run({ for: 200 });
+  assert.equal(messages(p.eb, 0).at(-1)?.data, 'still');
+  assert.ok(p.a.counters.get('datachannel.bad-dcep') + p.a.counters.get('datachannel.message-for-unknown-channel') > 0);
+});
