@@ -584,9 +584,10 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
       if (m.attrs.useCandidate) this.nominate(pair);
       return;
     }
-    // RFC 8445 7.3.1.4: triggered checks.
+    // RFC 8445 7.3.1.4: triggered checks. An In-Progress check is superseded by the new one.
     if (pair.state !== 'succeeded') {
-      if (pair.state !== 'in-progress') pair.state = 'waiting';
+      if (pair.state === 'in-progress') this.txns.supersede(pair);
+      pair.state = 'waiting';
       list.trigger(pair);
       list.lastActivityAt = this.now;
     }

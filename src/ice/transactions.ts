@@ -25,6 +25,11 @@ export interface Txn {
   readonly firstSentAt: number;
   sends: number;
   readonly maxSends: number;
+  /**
+   * RFC 8445 7.3.1.4: superseded by a triggered check. No more retransmissions and no
+   * failure on timeout, but a response that still comes is processed.
+   */
+  superseded: boolean;
   rto: number;
   readonly maxRto: number;
   deadline: number;
@@ -61,6 +66,7 @@ export class Transactions {
       firstSentAt: now,
       sends: 1,
       maxSends: spec.maxSends,
+      superseded: false,
       rto: spec.rto,
       maxRto: spec.maxRto,
       deadline: now + spec.rto,
@@ -87,13 +93,14 @@ export class Transactions {
       if (t.deadline > now) continue;
       if (t.sends >= t.maxSends) {
         this.byKey.delete(t.key);
-        expire(t);
+        if (!t.superseded) expire(t);
         continue;
       }
+      // A superseded check keeps its schedule (so a late response still counts) but is silent.
       t.sends++;
       t.rto = Math.min(t.rto * 2, t.maxRto);
       t.deadline = now + t.rto;
-      retransmit(t);
+      if (!t.superseded) retransmit(t);
     }
   }
 
@@ -102,6 +109,11 @@ export class Transactions {
     let d: number | undefined;
     for (const t of this.byKey.values()) if (d === undefined || t.deadline < d) d = t.deadline;
     return d;
+  }
+
+  /** Marks the connectivity checks of `pair`'s in flight as superseded (see Txn.superseded). */
+  supersede(pair: CandidatePair): void {
+    for (const t of this.byKey.values()) if (t.pair === pair && t.kind === 'check') t.superseded = true;
   }
 
   /** Drops the transactions matching `pred` (no response will count for them). */
