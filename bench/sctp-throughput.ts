@@ -78,17 +78,17 @@ function simulated(bandwidth: number, rttMs: number, seconds: number, queue: num
   let filledAt: number | undefined;
   // Keep the sender's queue topped up, and watch cwnd, once per millisecond.
   const top = () => {
-    for (let i = 0; i < 64 && a.sender.bufferedBytes < 2 << 20; i++) {
+    for (let i = 0; i < 64 && a.stats.bufferedBytes < 2 << 20; i++) {
       net.inject(a, { type: 'send', streamId: 0, ppid: 53, data: payload, ordered: true });
     }
-    if (filledAt === undefined && a.sender.cwnd >= bdp) filledAt = net.now - t0;
+    if (filledAt === undefined && a.stats.cwnd >= bdp) filledAt = net.now - t0;
     if (net.now - t0 < seconds * 1000) net.after(1, top);
   };
   top();
   const r0 = received;
   net.run({ until: t0 + seconds * 1000 });
   const goodput = (received - r0) / seconds;
-  return { goodput, filledAt, bdp, counters: a.counters.snapshot(), cwnd: a.sender.cwnd };
+  return { goodput, filledAt, bdp, counters: a.counters.snapshot(), cwnd: a.stats.cwnd };
 }
 
 console.log('CPU, two associations pumped directly (payload MB/s, 1 MB = 10^6 bytes):');

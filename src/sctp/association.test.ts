@@ -162,7 +162,7 @@ test('heartbeats keep an idle association; a dead path closes it with a timeout'
   assert.ok(p.connect());
   p.net.run({ for: 200_000 });
   assert.equal(p.a.state, 'established');
-  assert.ok(p.a.sender.rto.srtt !== undefined);
+  assert.ok(p.a.stats.srtt !== undefined);
   p.net.detach(p.b);
   assert.ok(p.net.runUntil(() => p.eventsA.some((e) => e.type === 'closed'), { timeout: 2_000_000 }));
   const closed = p.eventsA.find((e) => e.type === 'closed');

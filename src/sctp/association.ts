@@ -149,6 +149,22 @@ export type SctpEvent =
 
 export type SctpOutput = Transmit | SctpEvent;
 
+export interface SctpStats {
+  /** Congestion window, bytes. */
+  readonly cwnd: number;
+  /** Bytes sent and not yet acknowledged. */
+  readonly flightSize: number;
+  /** The peer's last advertised receive window. */
+  readonly peerRwnd: number;
+  /** Smoothed round trip time (ms), once measured. */
+  readonly srtt: number | undefined;
+  readonly rto: number;
+  /** Bytes queued and not yet sent, over all streams. */
+  readonly bufferedBytes: number;
+  /** Nothing queued and nothing unacknowledged. */
+  readonly idle: boolean;
+}
+
 export type SctpState =
   | 'closed'
   | 'cookie-wait'
@@ -191,7 +207,7 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
   /** Both ends accept zero checksums: packets after the handshake go without CRC32c. */
   private skipChecksum = false;
   private outboundStreams = MAX_STREAMS;
-  readonly sender: Sender;
+  private readonly sender: Sender;
   private tracker: TsnTracker | undefined;
   private readonly reassembly: Reassembly;
   private now: Millis = 0;
@@ -259,6 +275,20 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
       this.counters,
     );
     this.reassembly = new Reassembly(this.out, this.maxMessageSize);
+  }
+
+  /** A snapshot of the data path, for monitoring, tests and benchmarks. */
+  get stats(): SctpStats {
+    const s = this.sender;
+    return {
+      cwnd: s.cwnd,
+      flightSize: s.flightSize,
+      peerRwnd: s.peerRwnd,
+      srtt: s.rto.srtt,
+      rto: s.rto.rto,
+      bufferedBytes: s.bufferedBytes,
+      idle: s.idle,
+    };
   }
 
   /** Bytes queued on `streamId` and not yet sent (the W3C bufferedAmount). */

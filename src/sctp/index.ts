@@ -8,6 +8,7 @@ export {
   type SctpEvent,
   type SctpOutput,
   type SctpState,
+  type SctpStats,
   type SctpCloseReason,
   type SctpErrorCode,
 } from './association.js';

@@ -95,7 +95,7 @@ test('partial reliability: maxRetransmits 0 loses only what the link lost; relia
   }
   assert.ok(p.net.runUntil(() => (messagesByStream(p.eventsB).get(7)?.length ?? 0) === n, { timeout: 600_000 }));
   // Everything is then acknowledged or forwarded past (RFC 3758): the sender goes idle.
-  assert.ok(p.net.runUntil(() => p.a.sender.idle, { timeout: 120_000 }), 'sender idle');
+  assert.ok(p.net.runUntil(() => p.a.stats.idle, { timeout: 120_000 }), 'sender idle');
   p.net.run({ for: 5000 });
   const m = messagesByStream(p.eventsB);
   checkReliable(m.get(7), n, true, 'reliable');
@@ -129,7 +129,7 @@ test('partial reliability: maxRetransmits 2 and maxLifetime lose much less', () 
     // 10% loss with two retransmissions: about 0.1% of messages lost.
     assert.ok(l.length >= n * 0.97, `stream ${s}: ${l.length} of ${n}`);
   }
-  assert.ok(p.a.sender.idle);
+  assert.ok(p.a.stats.idle);
 });
 
 test('a message whose lifetime expires while queued is never sent', () => {
