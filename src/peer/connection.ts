@@ -719,7 +719,7 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
       }
       case 'channel-open': {
         let rec = this.channels.stream(o.id);
-        if (o.remote || !rec) {
+        if (o.remote) {
           rec = this.channels.add(
             {
               label: o.label,
@@ -733,9 +733,9 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
             },
             true,
           );
-          rec.readyState = 'open';
           this.emit({ type: 'data-channel', handle: rec.handle });
         }
+        if (!rec) return;
         rec.readyState = 'open';
         this.emit({ type: 'channel-open', handle: rec.handle });
         return;

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { SeededRandom, transportAddress } from '../core/index.js';
 import { parseDataChannelDescription, parseSdp } from '../sdp/index.js';
 import { Network } from '../sim/index.js';
+import { CORPUS } from '../sdp/corpus.testutil.js';
 import { PeerConnection } from './connection.js';
 import { addPeer, call, certificate, eventsOf, must, negotiate, remoteChannel, texts } from './pair.fixture.js';
 
@@ -211,4 +212,33 @@ test('end-of-candidates: null candidate after the last one, a=end-of-candidates 
   assert.ok(net.runUntil(() => remoteChannel(b, 'dc') !== undefined, { timeout: 10_000 }));
   assert.equal(a.pc.channel(h)!.readyState, 'open');
   assert.deepEqual(texts(b), []);
+});
+
+test('offers in the shapes other stacks make are answered section for section', () => {
+  let seed = 100;
+  const offers = CORPUS.filter((x) => / offer|legacy/.test(x.name));
+  // The same as an ICE-lite offer (a=ice-lite at session level, RFC 8839 5.3).
+  const lite = { ...offers[0]!, name: 'lite offer', sdp: offers[0]!.sdp.replace('t=0 0\r\n', 't=0 0\r\na=ice-lite\r\n') };
+  lite.dataChannel = { ...lite.dataChannel, iceLite: true };
+  assert.match(lite.sdp, /a=ice-lite/);
+  assert.ok(offers.length >= 8);
+  for (const c of [...offers, lite]) {
+    const pc = engine(seed++);
+    must(pc.setRemoteDescription(0, { type: 'offer', sdp: c.sdp }));
+    const answer = must(pc.createAnswer());
+    must(pc.setLocalDescription(0, { type: 'answer', sdp: answer }));
+    const sd = parseSdp(answer);
+    assert.ok(sd.ok, c.name);
+    assert.equal(sd.value.media.length, c.sections, c.name);
+    const dc = parseDataChannelDescription(answer);
+    assert.ok(dc.ok, c.name);
+    assert.equal(dc.value.dataChannel.index, c.dataChannel.index, c.name);
+    assert.equal(dc.value.dataChannel.mid, c.dataChannel.mid, c.name);
+    assert.equal(dc.value.dataChannel.legacy, c.dataChannel.legacy, `${c.name}: answered in the offer's form`);
+    assert.equal(dc.value.dataChannel.setup, c.dataChannel.setup === 'active' ? 'passive' : 'active', c.name);
+    assert.equal(dc.value.dataChannel.port, 9, c.name);
+    sd.value.media.forEach((m, i) => assert.equal(m.port === 0, i !== c.dataChannel.index, `${c.name}: section ${i}`));
+    // ICE-lite offerers leave control to us (RFC 8445 6.1.1).
+    assert.equal(pc.stats(0).transport.iceRole, c.dataChannel.iceLite ? 'controlling' : 'controlled', c.name);
+  }
 });
