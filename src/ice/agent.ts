@@ -149,6 +149,8 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
   private closed = false;
 
   private nextCheckAt: Millis | undefined;
+  /** Earliest start of the next server-reflexive gathering request (RFC 8445 14.2 pacing). */
+  private nextGatherAt: Millis = 0;
   private lastCheckAt = -Infinity;
 
   /** RFC 7675 consent on the selected pair. */
@@ -906,6 +908,9 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
     this.pairLocal(host);
     for (const server of this.stunServers) {
       if (server.family !== host.base.family) continue;
+      // RFC 8445 14.2: new transactions at least 5 ms apart, so a burst is spread out.
+      const delay = Math.max(0, this.nextGatherAt - this.now);
+      this.nextGatherAt = this.now + delay + MIN_TA;
       const transactionId = newTransactionId(this.rng);
       const data = encodeBindingRequest(transactionId);
       this.txns.open(
@@ -918,10 +923,11 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
           rto: GATHER_RTO,
           maxRto: GATHER_MAX_RTO,
           maxSends: GATHER_MAX_TRANSMISSIONS,
+          delay,
         },
         this.now,
       );
-      this.transmit(host, server, data);
+      if (delay === 0) this.transmit(host, server, data);
     }
   }
 

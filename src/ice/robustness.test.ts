@@ -361,3 +361,20 @@ test("policy 'relay': a check arriving directly on a host socket is dropped unan
   assert.equal(transmits(drain(a)).length, 0);
   assert.equal(a.counters.get('policy-drop'), 1);
 });
+
+test('gathering requests to several STUN servers are paced 5 ms apart (RFC 8445 14.2)', () => {
+  const servers = [1, 2, 3].map((i) => transportAddress(`192.0.2.${i}`, 3478));
+  const a = new IceAgent({ rng: new SeededRandom(9), role: 'controlling', stunServers: servers });
+  a.handleInput(0, { type: 'add-local-address', address: LOCAL });
+  a.handleInput(0, { type: 'gather' });
+  const sent: [number, string][] = transmits(drain(a)).map((t) => [0, t.to!.address]);
+  for (let t = a.pollTimeout(); t !== undefined && t < 100; t = a.pollTimeout()) {
+    a.handleTimeout(t);
+    for (const x of transmits(drain(a))) sent.push([t, x.to!.address]);
+  }
+  assert.deepEqual(sent, [
+    [0, '192.0.2.1'],
+    [5, '192.0.2.2'],
+    [10, '192.0.2.3'],
+  ]);
+});

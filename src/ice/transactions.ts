@@ -47,13 +47,19 @@ export interface TxnSpec {
   rto: number;
   maxRto: number;
   maxSends: number;
+  /** Start later (the first transmission is then made by `due`), for pacing a burst. */
+  delay?: number;
 }
 
 export class Transactions {
   private readonly byKey = new Map<string, Txn>();
 
-  /** Registers a request that is being sent now (the first transmission). */
+  /**
+   * Registers a request. Without `delay` the caller sends it now (the first transmission);
+   * with one, `due` sends it when the delay is up.
+   */
   open(spec: TxnSpec, now: number): Txn {
+    const delay = spec.delay ?? 0;
     const t: Txn = {
       key: transactionKey(spec.transactionId),
       kind: spec.kind,
@@ -63,13 +69,13 @@ export class Transactions {
       pair: spec.pair,
       controlling: spec.controlling ?? false,
       useCandidate: spec.useCandidate ?? false,
-      firstSentAt: now,
-      sends: 1,
+      firstSentAt: now + delay,
+      sends: delay > 0 ? 0 : 1,
       maxSends: spec.maxSends,
       superseded: false,
       rto: spec.rto,
       maxRto: spec.maxRto,
-      deadline: now + spec.rto,
+      deadline: now + (delay > 0 ? delay : spec.rto),
     };
     this.byKey.set(t.key, t);
     return t;
@@ -98,7 +104,7 @@ export class Transactions {
       }
       // A superseded check keeps its schedule (so a late response still counts) but is silent.
       t.sends++;
-      t.rto = Math.min(t.rto * 2, t.maxRto);
+      if (t.sends > 1) t.rto = Math.min(t.rto * 2, t.maxRto);
       t.deadline = now + t.rto;
       if (!t.superseded) retransmit(t);
     }
