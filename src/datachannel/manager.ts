@@ -226,6 +226,7 @@ export class DataChannelManager implements Engine<Datagram | DataChannelCommand,
       priority: o.priority ?? Priority.LOW,
       negotiated,
     });
+    this.sctp.setStreamPriority(id, ch.priority);
     if (!negotiated) {
       const t = channelTypeFor(ch);
       const openMsg: DcepOpen = { type: 'open', ...t, priority: ch.priority, label, protocol };
@@ -456,6 +457,7 @@ export class DataChannelManager implements Engine<Datagram | DataChannelCommand,
       priority: m.priority,
       negotiated: false,
     });
+    this.sctp.setStreamPriority(id, ch.priority);
     // RFC 8832 6: answer with an ACK on the same stream, ordered and reliable.
     this.sctp.handleInput(this.now, {
       type: 'send',

@@ -78,7 +78,7 @@ export interface SctpAssociationOptions {
   readonly mtu?: number;
   /** Largest message we accept (advertised in SDP `a=max-message-size`). */
   readonly maxMessageSize?: number;
-  /** The peer's `a=max-message-size`; 65536 when its SDP has none (RFC 8841 6.1). */
+  /** The peer's `a=max-message-size`; 65536 when its SDP has none, 0 for no limit (RFC 8841 6.1). */
   readonly remoteMaxMessageSize?: number;
   /** Our receive window in bytes. */
   readonly receiveWindow?: number;
@@ -255,7 +255,9 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
     this.remotePort = opts.remotePort ?? DEFAULT_SCTP_PORT;
     this.mtu = Math.max(MIN_MTU, opts.mtu ?? DEFAULT_MTU) & ~3;
     this.maxMessageSize = opts.maxMessageSize ?? LOCAL_MAX_MESSAGE_SIZE;
-    this.remoteMaxMessageSize = opts.remoteMaxMessageSize ?? DEFAULT_REMOTE_MAX_MESSAGE_SIZE;
+    // RFC 8841 6.1: zero means the peer takes messages of any size (the send buffer bounds them).
+    const remoteMax = opts.remoteMaxMessageSize ?? DEFAULT_REMOTE_MAX_MESSAGE_SIZE;
+    this.remoteMaxMessageSize = remoteMax === 0 ? Number.MAX_SAFE_INTEGER : remoteMax;
     this.receiveWindow = opts.receiveWindow ?? DEFAULT_RECEIVE_WINDOW;
     this.zeroChecksum = opts.zeroChecksum ?? false;
     this.w = new ByteWriter(this.mtu);
@@ -294,6 +296,14 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
   /** Bytes queued on `streamId` and not yet sent (the W3C bufferedAmount). */
   bufferedAmount(streamId: number): number {
     return this.sender.bufferedAmount(streamId);
+  }
+
+  /**
+   * Scheduling priority of an outgoing stream, in DCEP/W3C units (RFC 8831 6.4: very-low
+   * 128, low 256, medium 512, high 1024). Each step up doubles the stream's share of turns.
+   */
+  setStreamPriority(streamId: number, priority: number): void {
+    this.sender.setWeight(streamId, Math.max(1, Math.round(priority / 128)));
   }
 
   /** A 'buffered-amount-low' event fires when the amount drops to `bytes` or below. */

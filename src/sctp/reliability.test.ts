@@ -193,3 +193,27 @@ test('streams are served round-robin: a small message is not stuck behind anothe
   // Stream 2's message goes right after the stream 1 message in progress.
   assert.ok(order.indexOf(2) <= 1, `stream 2 delivered at position ${order.indexOf(2)}`);
 });
+
+test('stream priority weights the round-robin', () => {
+  const p = sctpPair(20, { delay: 5, bandwidth: 1_000_000 });
+  assert.ok(p.connect());
+  p.a.setStreamPriority(1, 1024); // high: 8 messages per turn
+  p.a.setStreamPriority(2, 256); // low: 2 messages per turn
+  // Queue everything first (direct calls do not drain), then let the engine run.
+  for (let i = 0; i < 200; i++) {
+    p.a.sendMessage(p.net.now, { type: 'send', streamId: 1, ppid: 53, data: numbered(1, i, 1000), ordered: true });
+    p.a.sendMessage(p.net.now, { type: 'send', streamId: 2, ppid: 53, data: numbered(2, i, 1000), ordered: true });
+  }
+  p.send(p.a, { type: 'reset-streams', streamIds: [] }); // any input: drains the queued sends
+  assert.ok(p.net.runUntil(() => countMessages(p.eventsB) >= 200, { timeout: 60_000 }));
+  const first = p.eventsB.flatMap((e) => (e.type === 'message' ? [e.streamId] : [])).slice(0, 200);
+  const high = first.filter((s) => s === 1).length;
+  const low = first.filter((s) => s === 2).length;
+  assert.ok(high >= 3.5 * low && high <= 4.5 * low, `high ${high}, low ${low}`);
+});
+
+test('a remote max-message-size of 0 means no limit (RFC 8841 6.1)', () => {
+  const p = sctpPair(21, {}, { remoteMaxMessageSize: 0 });
+  const r = p.a.sendMessage(0, { type: 'send', streamId: 0, ppid: 53, data: new Uint8Array(1 << 20), ordered: true });
+  assert.ok(r.ok);
+});

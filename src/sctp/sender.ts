@@ -72,6 +72,10 @@ interface OutStream {
   readonly queue: BoundedQueue<OutMessage>;
   /** In the round-robin ring of streams with queued messages. */
   scheduled: boolean;
+  /** Messages this stream sends per turn of the ring (its priority). */
+  weight: number;
+  /** Messages left in its current turn. */
+  credit: number;
 }
 
 export interface BufferedAmountLow {
@@ -178,6 +182,16 @@ export class Sender {
     return (this.streams.get(streamId)?.queue.length ?? 0) > 0;
   }
 
+  /**
+   * Weighted round-robin share of a stream: it sends `weight` messages per turn (RFC 8831
+   * 6.4 leaves the scheduler to the implementation; the weight comes from the priority).
+   */
+  setWeight(streamId: number, weight: number): void {
+    const s = this.stream(streamId);
+    s.weight = Math.max(1, Math.floor(weight));
+    s.credit = s.weight;
+  }
+
   /** RFC 6525 5.1.2: after an outgoing reset the stream's SSNs start again at 0. */
   resetSsn(streamId: number): void {
     const s = this.streams.get(streamId);
@@ -216,7 +230,16 @@ export class Sender {
   private stream(id: number): OutStream {
     let s = this.streams.get(id);
     if (!s) {
-      s = { id, nextSsn: 0, buffered: 0, lowThreshold: 0, queue: new BoundedQueue(MAX_QUEUED_MESSAGES_PER_STREAM), scheduled: false };
+      s = {
+        id,
+        nextSsn: 0,
+        buffered: 0,
+        lowThreshold: 0,
+        queue: new BoundedQueue(MAX_QUEUED_MESSAGES_PER_STREAM),
+        scheduled: false,
+        weight: 1,
+        credit: 1,
+      };
       this.streams.set(id, s);
     }
     return s;
@@ -231,7 +254,7 @@ export class Sender {
     }
   }
 
-  /** The message to cut next: the current one, else the head of the next stream in turn. */
+  /** The message to cut next: the current one, else the head of the stream whose turn it is. */
   private nextMessage(): OutMessage | undefined {
     if (this.current) return this.current;
     while (this.ring.length > 0) {
@@ -289,7 +312,10 @@ export class Sender {
     if (m.offset === 0) {
       flags |= FLAG_BEGIN;
       this.current = m;
-      this.ringAt++; // the next message comes from the next stream
+      if (--s.credit <= 0) {
+        s.credit = s.weight;
+        this.ringAt++; // its turn is over: the next message comes from the next stream
+      }
       m.firstTsn = this.nextTsn;
       if (!m.unordered) {
         m.ssn = s.nextSsn;
