@@ -321,3 +321,48 @@ test('any pattern of loss, duplication and reordering ends connected or timed ou
     { numRuns: 150 },
   );
 });
+
+test('no timer is left once both sides are connected', () => {
+  const p = new Pair(23);
+  assert.ok(p.connect());
+  assert.equal(p.client.pollTimeout(), undefined);
+  assert.equal(p.server.pollTimeout(), undefined); // flight 6 is resent only on request
+});
+
+test('an oversized handshake message is refused and counted', () => {
+  const p = new Pair(24);
+  // A ClientHello fragment claiming a 1 MB message.
+  const frag = new Uint8Array([1, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 1, 2, 3, 4]);
+  const rec = new Uint8Array([22, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, frag.length, ...frag]);
+  p.deliver('server', rec);
+  assert.equal(p.server.counters.get('handshake-malformed'), 1);
+  assert.deepEqual(p.sent.server, []);
+});
+
+test('mutated first flights never throw at either end (property)', () => {
+  // Real flights to mutate: the ClientHello and the server's flight 4.
+  const base = new Pair(25);
+  base.input('client', { type: 'connect' });
+  base.run(() => base.sent.server.length > 0);
+  const clientHello = base.sent.client[0]!;
+  const flight4 = base.sent.server[0]!;
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.nat(), fc.nat(255)), { minLength: 1, maxLength: 4 }), fc.boolean(), (edits, atServer) => {
+      const p = new Pair(25);
+      const target = atServer ? clientHello : flight4;
+      const m = target.slice();
+      for (const [at, v] of edits) m[at % m.length] = v;
+      if (atServer) {
+        p.deliver('server', m);
+      } else {
+        p.input('client', { type: 'connect' });
+        p.deliver('client', m);
+      }
+      // Whatever happened, the outcome is an orderly state: errors are typed.
+      for (const e of [...p.events.client, ...p.events.server]) {
+        if (e.type === 'error') assert.match(e.error.code, /^dtls-/);
+      }
+    }),
+    { numRuns: 300 },
+  );
+});
