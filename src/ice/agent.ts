@@ -39,6 +39,7 @@ import {
   srflxCandidate,
   validCredentials,
   vetRemote,
+  withoutZone,
 } from './candidates.js';
 import { CheckList, pairKey } from './checklist.js';
 import type { CandidatePair, LocalCandidate, RemoteCandidate } from './checklist.js';
@@ -552,7 +553,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
     }
 
     // RFC 8445 7.3.1.2: success response; the mapped address is the source we saw.
-    this.reply(local, from, encodeCheckSuccess(id, from, list.localKey));
+    this.reply(local, from, encodeCheckSuccess(id, withoutZone(from), list.localKey));
 
     const sel = this.selected;
     if (sel && sel.checkList === list && sel.local === local && sameAddress(from, sel.remote.address) && this.lite) {

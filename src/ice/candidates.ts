@@ -19,6 +19,15 @@ export function isIpLiteral(s: string): boolean {
   return s.includes(':') && IPV6.test(s) && s.length <= 45;
 }
 
+/**
+ * The address without an IPv6 zone id (`fe80::1%eth0` -> `fe80::1`): Node reports link-local
+ * sources with one, but STUN's XOR-MAPPED-ADDRESS carries only the 16 address bytes.
+ */
+export function withoutZone(a: TransportAddress): TransportAddress {
+  const at = a.address.indexOf('%');
+  return at < 0 ? a : { family: a.family, address: a.address.slice(0, at), port: a.port };
+}
+
 /** IPv6 link-local (fe80::/10). */
 export function isLinkLocal(a: TransportAddress): boolean {
   return a.family === 'IPv6' && /^fe[89ab][0-9a-f]:/i.test(a.address);

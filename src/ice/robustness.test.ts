@@ -378,3 +378,18 @@ test('gathering requests to several STUN servers are paced 5 ms apart (RFC 8445 
     [10, '192.0.2.3'],
   ]);
 });
+
+test('a check from a link-local source with a zone id (as Node reports it) is answered', () => {
+  const base = transportAddress('fe80::1', 5000);
+  const a = new IceAgent({ rng: new SeededRandom(10), role: 'controlled', ufrag: 'myUfrag', pwd: 'myPasswordMyPassword1234' });
+  a.handleInput(0, { type: 'add-local-address', address: base });
+  a.handleInput(0, { type: 'set-remote-credentials', ...REMOTE });
+  drain(a);
+  const from = transportAddress('fe80::2%eth0', 6000);
+  a.handleInput(1, { type: 'datagram', data: check(), from, to: base });
+  const [resp] = transmits(drain(a));
+  const r = decodeStun(resp!.data);
+  assert.ok(r.ok);
+  assert.deepEqual(r.value.attrs.xorMappedAddress, transportAddress('fe80::2', 6000));
+  assert.deepEqual(resp!.to, from);
+});
