@@ -65,10 +65,14 @@ function candidate(
   return c;
 }
 
-/** RFC 8445 5.1.1.1: a host candidate on a local socket. */
+/**
+ * RFC 8445 5.1.1.1: a host candidate on a local socket. The signalled address drops any
+ * IPv6 zone id (it means nothing to the peer); the base keeps it to match the socket.
+ */
 export function hostCandidate(base: TransportAddress, preference: number): LocalCandidate {
+  const signalled = withoutZone(base);
   return {
-    candidate: candidate('host', base, preference, foundation('host', base.address, '')),
+    candidate: candidate('host', signalled, preference, foundation('host', signalled.address, '')),
     base,
     address: base,
     key: `h:${addressKey(base)}`,

@@ -380,7 +380,7 @@ test('gathering requests to several STUN servers are paced 5 ms apart (RFC 8445 
 });
 
 test('a check from a link-local source with a zone id (as Node reports it) is answered', () => {
-  const base = transportAddress('fe80::1', 5000);
+  const base = transportAddress('fe80::1%eth0', 5000);
   const a = new IceAgent({ rng: new SeededRandom(10), role: 'controlled', ufrag: 'myUfrag', pwd: 'myPasswordMyPassword1234' });
   a.handleInput(0, { type: 'add-local-address', address: base });
   a.handleInput(0, { type: 'set-remote-credentials', ...REMOTE });
@@ -392,4 +392,7 @@ test('a check from a link-local source with a zone id (as Node reports it) is an
   assert.ok(r.ok);
   assert.deepEqual(r.value.attrs.xorMappedAddress, transportAddress('fe80::2', 6000));
   assert.deepEqual(resp!.to, from);
+  a.handleInput(2, { type: 'gather' });
+  const host = drain(a).find((e) => e.type === 'local-candidate');
+  assert.equal(host?.type === 'local-candidate' && host.candidate.address, 'fe80::1', 'no zone id in the signalled candidate');
 });
