@@ -302,3 +302,14 @@ test('random DCEP and data on random streams never break the manager', () => {
   assert.equal(messages(p.eb, 0).at(-1)?.data, 'still');
   assert.ok(p.a.counters.get('datachannel.bad-dcep') + p.a.counters.get('datachannel.message-for-unknown-channel') > 0);
 });
+
+test('a channel closed before the association is up is still closed on both sides', () => {
+  const p = pair(14, { delay: 5 });
+  p.a.open(0, { label: 'short-lived' });
+  p.net.inject(p.a, { type: 'close', id: 0 });
+  assert.equal(p.a.readyState(0), 'closing');
+  p.up();
+  assert.ok(p.net.runUntil(() => ofType(p.ea, 'channel-closed').length === 1 && ofType(p.eb, 'channel-closed').length === 1));
+  assert.equal(p.b.channelCount, 0);
+  assert.equal(p.a.channelCount, 0);
+});

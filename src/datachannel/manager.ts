@@ -269,13 +269,8 @@ export class DataChannelManager implements Engine<Datagram | DataChannelCommand,
     this.now = now;
     const ch = this.channels.get(id);
     if (!ch || ch.state === 'closing' || ch.state === 'closed') return;
-    if (!this.connected) {
-      // Nothing went over the wire yet that the peer could hold open.
-      ch.state = 'closed';
-      this.channels.delete(id);
-      this.out.push({ type: 'channel-closed', id });
-      return;
-    }
+    // Even before the association is up: a queued DCEP OPEN will reach the peer, so the
+    // stream is reset once connected (the association holds the request until then).
     ch.state = 'closing';
     this.sctp.handleInput(now, { type: 'reset-streams', streamIds: [id] });
   }
