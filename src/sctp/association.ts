@@ -325,6 +325,7 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
     this.dirty = true;
     if (this.finished) {
       if (input.type === 'send') this.out.push({ type: 'error', code: 'not-connected', message: 'the association is closed', streamId: input.streamId });
+      else if (input.type === 'datagram') this.receiveOutOfTheBlue(input.data);
       else this.counters.inc('sctp.input-after-close');
       return;
     }
@@ -628,6 +629,18 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
     } else {
       this.ackDeadline ??= now + DELAYED_ACK_MS;
     }
+  }
+
+  /**
+   * A packet after the association ended (RFC 9260 8.4). A SHUTDOWN ACK means our SHUTDOWN
+   * COMPLETE was lost: answer with one whose T bit says the tag is reflected (8.4 item 5),
+   * so the peer closes too instead of timing out. Anything else is dropped.
+   */
+  private receiveOutOfTheBlue(data: Uint8Array): void {
+    this.counters.inc('sctp.input-after-close');
+    const res = decodePacket(data, true, this.zeroChecksum);
+    if (!res.ok || !res.value.chunks.some((c) => c.type === 'shutdown-ack')) return;
+    this.sendSingle({ type: 'shutdown-complete', reflected: true }, res.value.header.verificationTag);
   }
 
   /** Returns whether the chunk carried a new TSN. */
