@@ -82,3 +82,25 @@ test('public key extraction refuses garbage without throwing', () => {
   const sig = sign('sha256', data, { key: cert.privateKey, dsaEncoding: 'der' });
   assert.ok(verify('sha256', data, { key: k.value, dsaEncoding: 'der' }, sig));
 });
+
+test('a private scalar with leading zero bytes still makes a valid certificate', () => {
+  // A Random whose first 32 bytes (the scalar) start with two zero bytes.
+  let first = true;
+  const rng = {
+    fill(buf: Uint8Array) {
+      if (first && buf.length === 32) {
+        first = false;
+        buf.fill(0x11);
+        buf[0] = 0;
+        buf[1] = 0;
+        return buf;
+      }
+      return new SeededRandom(3).fill(buf);
+    },
+    u32: () => 7,
+  };
+  const c = generateCertificate(rng);
+  const x = new X509Certificate(c.der);
+  assert.ok(x.verify(x.publicKey));
+  assert.ok(x.checkPrivateKey(c.privateKey));
+});

@@ -99,8 +99,9 @@ function p256KeyPair(rng: Random): { privateKey: KeyObject; publicPoint: Uint8Ar
     }
     const pub = ecdh.getPublicKey();
     const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64url');
+    // JWK wants all 32 bytes of d; getPrivateKey() would drop leading zero bytes.
     const privateKey = createPrivateKey({
-      key: { kty: 'EC', crv: 'P-256', d: b64(ecdh.getPrivateKey()), x: b64(pub.subarray(1, 33)), y: b64(pub.subarray(33, 65)) },
+      key: { kty: 'EC', crv: 'P-256', d: b64(d), x: b64(pub.subarray(1, 33)), y: b64(pub.subarray(33, 65)) },
       format: 'jwk',
     });
     return { privateKey, publicPoint: pub };
