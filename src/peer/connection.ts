@@ -63,6 +63,7 @@ import {
   MAX_LOCAL_ADDRESSES,
   MAX_PENDING_MDNS_NAMES,
   PRIORITY_VALUES,
+  SCTP_ZERO_CHECKSUM,
   UNLIMITED_SEND_SIZE,
 } from './constants.js';
 import {
@@ -826,6 +827,7 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
       mtu: this.mtu - DTLS_RECORD_OVERHEAD,
       maxMessageSize: this.localMaxMessageSize,
       remoteMaxMessageSize: this.remoteMaxMessageSize,
+      zeroChecksum: SCTP_ZERO_CHECKSUM,
     });
     this.dcm = dcm;
     this.setSctp('connecting');

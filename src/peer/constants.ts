@@ -34,3 +34,10 @@ export const MAX_RETIRED_CHANNELS = 1024;
 
 /** W3C RTCPriorityType to the DCEP priority values of RFC 8831 6.4. */
 export const PRIORITY_VALUES = { 'very-low': 128, low: 256, medium: 512, high: 1024 } as const;
+
+/**
+ * RFC 9653 (error detection method 1, DTLS): SCTP over DTLS may skip the CRC32c, which DTLS's
+ * integrity check makes redundant. The association announces it and uses it only when the
+ * peer announces it too, so peers without RFC 9653 are unaffected.
+ */
+export const SCTP_ZERO_CHECKSUM = true;
