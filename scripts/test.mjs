@@ -33,7 +33,7 @@ if (files.length === 0) {
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--import', new URL('./test-setup.mjs', import.meta.url).href, '--test', `--test-concurrency=${concurrency}`, ...passThrough, ...files],
+  ['--import', 'tsx', '--import', new URL('./test-setup.mjs', import.meta.url).href, '--test', `--test-concurrency=${concurrency}`, '--test-timeout=180000', ...passThrough, ...files],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);

@@ -1,0 +1,82 @@
+/**
+ * getStats(): the engine's PeerStats as an RTCStatsReport (W3C webrtc-stats): a Map from
+ * stats id to a dictionary with `id`, `type` and `timestamp`, for the data-channel subset
+ * (peer-connection, transport, candidate-pair, local-candidate, remote-candidate, data-channel).
+ */
+
+import type { Candidate } from '../sdp/index.js';
+import type { PeerStats } from '../peer/index.js';
+
+export type RTCStats = Record<string, unknown> & { id: string; type: string; timestamp: number };
+export type RTCStatsReport = Map<string, RTCStats>;
+
+function candidateId(kind: 'L' | 'R', c: Candidate): string {
+  return `${kind}${c.foundation}-${c.address}-${c.port}`;
+}
+
+export function toStatsReport(s: PeerStats, openChannels: ReadonlyMap<number, unknown>): RTCStatsReport {
+  const timestamp = performance.timeOrigin + performance.now();
+  const report: RTCStatsReport = new Map();
+  const add = (entry: { id: string; type: string } & Record<string, unknown>): void => {
+    report.set(entry.id, { ...entry, timestamp });
+  };
+  const candidate = (kind: 'L' | 'R', c: Candidate): void => {
+    add({
+      id: candidateId(kind, c),
+      type: kind === 'L' ? 'local-candidate' : 'remote-candidate',
+      transportId: 'T',
+      address: c.address,
+      port: c.port,
+      protocol: c.transport,
+      candidateType: c.type,
+      priority: c.priority,
+      foundation: c.foundation,
+      ...(c.relatedAddress !== undefined ? { relatedAddress: c.relatedAddress, relatedPort: c.relatedPort } : {}),
+    });
+  };
+
+  const opened = s.dataChannels.filter((c) => c.state !== 'connecting').length;
+  add({ id: 'P', type: 'peer-connection', dataChannelsOpened: opened, dataChannelsClosed: opened - openChannels.size });
+  const selected = s.transport.selectedCandidatePair;
+  add({
+    id: 'T',
+    type: 'transport',
+    bytesSent: s.transport.bytesSent,
+    bytesReceived: s.transport.bytesReceived,
+    packetsSent: s.transport.packetsSent,
+    packetsReceived: s.transport.packetsReceived,
+    dtlsState: s.transport.dtlsState,
+    ...(s.transport.dtlsCipher ? { dtlsCipher: s.transport.dtlsCipher } : {}),
+    ...(s.transport.iceRole ? { iceRole: s.transport.iceRole } : {}),
+    ...(selected ? { selectedCandidatePairId: `CP${candidateId('L', selected.local)}_${candidateId('R', selected.remote)}` } : {}),
+  });
+  for (const c of s.localCandidates) candidate('L', c);
+  for (const c of s.remoteCandidates) candidate('R', c);
+  for (const p of s.candidatePairs) {
+    add({
+      id: `CP${candidateId('L', p.local)}_${candidateId('R', p.remote)}`,
+      type: 'candidate-pair',
+      transportId: 'T',
+      localCandidateId: candidateId('L', p.local),
+      remoteCandidateId: candidateId('R', p.remote),
+      state: p.state,
+      nominated: p.nominated,
+      priority: Number(p.priority),
+    });
+  }
+  for (const c of s.dataChannels) {
+    add({
+      id: `D${c.handle}`,
+      type: 'data-channel',
+      label: c.label,
+      protocol: c.protocol,
+      ...(c.id !== null ? { dataChannelIdentifier: c.id } : {}),
+      state: c.state,
+      messagesSent: c.messagesSent,
+      bytesSent: c.bytesSent,
+      messagesReceived: c.messagesReceived,
+      bytesReceived: c.bytesReceived,
+    });
+  }
+  return report;
+}
