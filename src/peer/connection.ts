@@ -185,7 +185,9 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
   private readonly pendingMdns = new Map<string, Candidate[]>();
   private readonly channels = new ChannelTable();
 
-  private negotiationNeededFired = false;
+  /** The first data channel asked for negotiation (W3C 6.1 createDataChannel step 20). */
+  private channelNegotiationRequested = false;
+  /** Negotiation became needed outside 'stable': fire when we get back there (W3C 4.7.3). */
   private negotiationNeededPending = false;
 
   constructor(options: PeerConnectionOptions) {
@@ -396,7 +398,7 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
   restartIce(): void {
     if (this.closed || this.restartRequested) return;
     this.restartRequested = true;
-    if (this.signaling === 'stable') this.emit({ type: 'negotiation-needed' });
+    this.requestNegotiation();
   }
 
   // ------------------------------------------------------------------ data channels
@@ -440,7 +442,11 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
         return opened;
       }
     }
-    this.noteNegotiationNeeded();
+    // The first channel needs the m= section; later ones ride on it (W3C 6.1).
+    if (!this.channelNegotiationRequested && !this.currentLocal) {
+      this.channelNegotiationRequested = true;
+      this.requestNegotiation();
+    }
     return ok(rec.handle);
   }
 
@@ -1023,21 +1029,17 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
     if (this.signaling === state) return;
     this.signaling = state;
     this.emit({ type: 'signaling-state', state });
+    // W3C 4.7.3: back in stable, fire if what asked for negotiation still needs it: an ICE
+    // restart not yet carried by an offer, or channels without a negotiated m= section.
     if (state === 'stable' && this.negotiationNeededPending) {
       this.negotiationNeededPending = false;
-      this.noteNegotiationNeeded();
+      if (this.restartRequested || !this.currentLocal) this.emit({ type: 'negotiation-needed' });
     }
   }
 
-  /** W3C 4.7.3: the first data channel needs an m= section; later ones do not. */
-  private noteNegotiationNeeded(): void {
-    if (this.negotiationNeededFired || this.currentLocal) return;
-    if (this.signaling !== 'stable') {
-      this.negotiationNeededPending = true;
-      return;
-    }
-    this.negotiationNeededFired = true;
-    this.emit({ type: 'negotiation-needed' });
+  private requestNegotiation(): void {
+    if (this.signaling === 'stable') this.emit({ type: 'negotiation-needed' });
+    else this.negotiationNeededPending = true;
   }
 
   private setSctp(state: SctpTransportState): void {

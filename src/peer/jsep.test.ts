@@ -242,3 +242,48 @@ test('offers in the shapes other stacks make are answered section for section', 
     assert.equal(pc.stats(0).transport.iceRole, c.dataChannel.iceLite ? 'controlling' : 'controlled', c.name);
   }
 });
+
+test('negotiation-needed: once for the first channel, deferred to stable, and for restartIce until an offer carries it', () => {
+  const count = (pc: PeerConnection) => drainTypes(pc).filter((t) => t === 'negotiation-needed').length;
+  const a = engine(7);
+  const b = engine(8, 1);
+  must(a.createDataChannel(0, 'one'));
+  must(a.createDataChannel(0, 'two'));
+  assert.equal(count(a), 1, 'the first channel only');
+  must(a.setLocalDescription(0));
+  a.restartIce();
+  assert.equal(count(a), 0, 'not while have-local-offer');
+  must(b.setRemoteDescription(0, a.localDescription!));
+  must(b.setLocalDescription(0));
+  const ufrag = iceUfrag(a.localDescription!.sdp);
+  must(a.setRemoteDescription(0, b.localDescription!));
+  assert.equal(count(a), 1, 'back in stable: the restart asked after the offer was made still needs one');
+  must(a.createDataChannel(0, 'three'));
+  assert.equal(count(a), 0, 'channels ride on the negotiated m= section');
+  must(a.setLocalDescription(0));
+  assert.notEqual(iceUfrag(a.localDescription!.sdp), ufrag, 'the next offer restarts ICE');
+  must(b.setRemoteDescription(0, a.localDescription!));
+  must(b.setLocalDescription(0));
+  must(a.setRemoteDescription(0, b.localDescription!));
+  assert.equal(count(a), 0, 'the restart was carried');
+  must(a.setLocalDescription(0));
+  assert.equal(iceUfrag(a.localDescription!.sdp), iceUfrag(a.currentLocalDescription!.sdp), 'no further restart');
+
+  // A channel made during a first offer that is then rolled back still needs negotiation.
+  const c = engine(9);
+  must(c.setLocalDescription(0));
+  must(c.createDataChannel(0, 'x'));
+  assert.equal(count(c), 0);
+  must(c.setLocalDescription(0, { type: 'rollback' }));
+  assert.equal(count(c), 1);
+});
+
+function drainTypes(pc: PeerConnection): string[] {
+  const out: string[] = [];
+  for (let o = pc.pollOutput(); o; o = pc.pollOutput()) out.push(o.type);
+  return out;
+}
+
+function iceUfrag(sdp: string): string {
+  return /a=ice-ufrag:(\S+)/.exec(sdp)![1]!;
+}
