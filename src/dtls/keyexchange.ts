@@ -7,9 +7,11 @@ import { createECDH, createPrivateKey, createPublicKey, diffieHellman, type KeyO
 import { concatBytes, randomBytes, type Random } from '../core/index.js';
 import { NamedGroup, type NamedGroupId } from './protocol.js';
 
-// Fixed DER prefixes that wrap a raw X25519 key as PKCS#8 and SPKI (RFC 8410 7 and 4).
+// The fixed DER prefix that wraps a raw X25519 private key as PKCS#8 (RFC 8410 7).
 const X25519_PKCS8_PREFIX = Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22, 0x04, 0x20]);
-const X25519_SPKI_PREFIX = Uint8Array.from([0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x03, 0x21, 0x00]);
+const ZERO_X = Buffer.alloc(32).toString('base64url');
+
+const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64url');
 
 export interface EphemeralKey {
   readonly group: NamedGroupId;
@@ -19,21 +21,30 @@ export interface EphemeralKey {
   deriveSecret(peerPublic: Uint8Array): Uint8Array | undefined;
 }
 
+/**
+ * An X25519 private KeyObject from 32 raw bytes. The JWK import is ten times cheaper than
+ * PKCS#8 DER (OpenSSL 3's decoder costs ~0.5 ms) but wants the public `x`, which Node
+ * ignores for private keys and we do not know yet; if a Node version starts checking it,
+ * the DER path takes over.
+ */
+function x25519PrivateKey(raw: Uint8Array): KeyObject {
+  try {
+    return createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', d: b64(raw), x: ZERO_X }, format: 'jwk' });
+  } catch {
+    return createPrivateKey({ key: Buffer.from(concatBytes([X25519_PKCS8_PREFIX, raw])), format: 'der', type: 'pkcs8' });
+  }
+}
+
 function x25519(rng: Random): EphemeralKey {
-  const privateKey = createPrivateKey({
-    key: Buffer.from(concatBytes([X25519_PKCS8_PREFIX, randomBytes(rng, 32)])),
-    format: 'der',
-    type: 'pkcs8',
-  });
-  const spki = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
+  const privateKey = x25519PrivateKey(randomBytes(rng, 32));
+  const x = createPublicKey(privateKey).export({ format: 'jwk' }).x!;
   return {
     group: NamedGroup.x25519,
-    publicKey: new Uint8Array(spki.subarray(X25519_SPKI_PREFIX.length)),
+    publicKey: new Uint8Array(Buffer.from(x, 'base64url')),
     deriveSecret(peer) {
       if (peer.length !== 32) return undefined;
-      let publicKey: KeyObject;
       try {
-        publicKey = createPublicKey({ key: Buffer.from(concatBytes([X25519_SPKI_PREFIX, peer])), format: 'der', type: 'spki' });
+        const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: b64(peer) }, format: 'jwk' });
         const secret = diffieHellman({ privateKey, publicKey });
         // RFC 8422 5.11: an all-zero shared secret means a low-order point; abort.
         return secret.some((b) => b !== 0) ? secret : undefined;
