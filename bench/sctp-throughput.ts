@@ -10,7 +10,13 @@
 import { transportAddress } from '../src/core/address.js';
 import { SeededRandom } from '../src/core/random.js';
 import { Network } from '../src/sim/index.js';
-import { SctpAssociation, type SctpOutput } from '../src/sctp/index.js';
+import {
+  SctpAssociation,
+  cubicController,
+  renoController,
+  type CongestionControllerFactory,
+  type SctpOutput,
+} from '../src/sctp/index.js';
 
 const ADDR = transportAddress('127.0.0.1', 5000);
 
@@ -54,12 +60,19 @@ function cpuPump(messageSize: number, totalBytes: number, zeroChecksum: boolean)
   return { mbps: totalBytes / 1e6 / (ms / 1000), ms };
 }
 
-function simulated(bandwidth: number, rttMs: number, seconds: number, queue: number) {
+function simulated(
+  bandwidth: number,
+  rttMs: number,
+  seconds: number,
+  queue: number,
+  loss: number,
+  congestionController: CongestionControllerFactory,
+) {
   const net = new Network({ seed: 1, trace: false });
   const ha = net.addHost('a', ['10.0.0.1']);
   const hb = net.addHost('b', ['10.0.0.2']);
-  net.link(ha, hb, { delay: rttMs / 2, bandwidth, queue });
-  const a = new SctpAssociation({ role: 'client', rng: net.random(), remoteMaxMessageSize: 1 << 20 });
+  net.link(ha, hb, { delay: rttMs / 2, bandwidth, queue, forward: { loss } });
+  const a = new SctpAssociation({ role: 'client', rng: net.random(), remoteMaxMessageSize: 1 << 20, congestionController });
   const b = new SctpAssociation({ role: 'server', rng: net.random(), remoteMaxMessageSize: 1 << 20 });
   let received = 0;
   let connected = false;
@@ -101,17 +114,23 @@ for (const zero of [false, true]) {
   }
 }
 
-console.log('Simulator (one-way SCTP, 16 KiB messages):');
-for (const [bw, rtt, q] of [
-  [12.5e6, 50, 1 << 20],
-  [12.5e6, 100, 2 << 20],
-  [125e6, 20, 4 << 20],
+console.log('Simulator (one-way SCTP, 16 KiB messages, 20 s; loss on the data direction only):');
+for (const [bw, rtt, q, loss] of [
+  [12.5e6, 50, 1 << 20, 0],
+  [12.5e6, 100, 2 << 20, 0],
+  [125e6, 20, 4 << 20, 0],
+  [12.5e6, 100, 2 << 20, 0.001],
 ] as const) {
-  const r = simulated(bw, rtt, 20, q);
-  const rtts = r.filledAt === undefined ? 'never' : `${(r.filledAt / rtt).toFixed(1)} RTTs (${r.filledAt.toFixed(0)} ms)`;
-  console.log(
-    `  ${(bw * 8 / 1e6).toFixed(0)} Mbit/s, RTT ${rtt} ms, BDP ${(r.bdp / 1e3).toFixed(0)} kB, queue ${q >> 10} KiB: ` +
-      `goodput ${(r.goodput / 1e6).toFixed(2)} MB/s (${((r.goodput / bw) * 100).toFixed(1)}% of link), cwnd >= BDP after ${rtts}`,
-  );
-  console.log('   ', JSON.stringify(r.counters));
+  for (const [name, cc] of [
+    ['reno', renoController],
+    ['cubic', cubicController],
+  ] as const) {
+    const r = simulated(bw, rtt, 20, q, loss, cc);
+    const rtts = r.filledAt === undefined ? 'never' : `${(r.filledAt / rtt).toFixed(1)} RTTs (${r.filledAt.toFixed(0)} ms)`;
+    console.log(
+      `  ${name.padEnd(5)} ${((bw * 8) / 1e6).toFixed(0)} Mbit/s, RTT ${rtt} ms, loss ${loss * 100}%, BDP ${(r.bdp / 1e3).toFixed(0)} kB, ` +
+        `queue ${q >> 10} KiB: goodput ${(r.goodput / 1e6).toFixed(2)} MB/s (${((r.goodput / bw) * 100).toFixed(1)}% of link), ` +
+        `cwnd >= BDP after ${rtts}`,
+    );
+  }
 }

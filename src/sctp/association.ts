@@ -33,7 +33,7 @@ import {
   type InitChunk,
   type ReconfigParam,
 } from './chunks.js';
-import { renoController, type CongestionControllerFactory } from './congestion.js';
+import { cubicController, type CongestionControllerFactory } from './congestion.js';
 import {
   ACK_EVERY_PACKETS,
   COMMON_HEADER_SIZE,
@@ -89,7 +89,10 @@ export interface SctpAssociationOptions {
    * EDMID 1), skipping the CRC32c on both ends when the peer announces it too. Default false.
    */
   readonly zeroChecksum?: boolean;
-  /** Congestion controller (default: RFC 9260 7.2 with the RFC 3465 growth limit). */
+  /**
+   * Congestion controller. Default: CUBIC (RFC 9438) congestion avoidance over RFC 9260 slow
+   * start with HyStart++; `renoController` gives RFC 9260 7.2 congestion avoidance.
+   */
   readonly congestionController?: CongestionControllerFactory;
 }
 
@@ -266,7 +269,7 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
     this.localInitialTsn = this.rng.u32() >>> 0;
     this.nextRequestSeq = this.localInitialTsn; // RFC 6525 5.1.1
     this.cookieKey = randomBytes(this.rng, COOKIE_KEY_SIZE);
-    const cc = (opts.congestionController ?? renoController)(this.mtu);
+    const cc = (opts.congestionController ?? cubicController)(this.mtu);
     const maxFragment = this.mtu - COMMON_HEADER_SIZE - DATA_CHUNK_HEADER_SIZE;
     this.sender = new Sender(
       this.localInitialTsn,

@@ -136,3 +136,9 @@ export const HYSTART_MIN_RTT_DIVISOR = 8;
 export const HYSTART_N_RTT_SAMPLE = 8;
 export const HYSTART_CSS_GROWTH_DIVISOR = 4;
 export const HYSTART_CSS_ROUNDS = 5;
+
+/** RFC 9438 5: CUBIC's C (window growth constant, MTUs/s^3) and beta (multiplicative decrease). */
+export const CUBIC_C = 0.4;
+export const CUBIC_BETA = 0.7;
+/** RFC 9438 4.3: alpha = 3 * (1 - beta) / (1 + beta), so the Reno-friendly region matches Reno. */
+export const CUBIC_ALPHA = (3 * (1 - CUBIC_BETA)) / (1 + CUBIC_BETA);

@@ -12,7 +12,14 @@ export {
   type SctpCloseReason,
   type SctpErrorCode,
 } from './association.js';
-export { RenoController, renoController, type CongestionController, type CongestionControllerFactory } from './congestion.js';
+export {
+  CubicController,
+  RenoController,
+  cubicController,
+  renoController,
+  type CongestionController,
+  type CongestionControllerFactory,
+} from './congestion.js';
 export {
   DEFAULT_MTU,
   DEFAULT_REMOTE_MAX_MESSAGE_SIZE,

@@ -500,8 +500,8 @@ export class Sender {
 
     // Fast recovery ends when the cumulative ack reaches its exit point (RFC 9260 7.2.4).
     if (this.inFastRecovery && tsnLte(this.fastRecoveryExit, cum)) this.inFastRecovery = false;
-    if (highestNewlyAcked !== undefined) this.countMisses(next, cum, highestNewlyAcked, cumAdvanced);
-    this.cc.onAck(bytesAcked, flightBefore, cumAdvanced, this.inFastRecovery);
+    if (highestNewlyAcked !== undefined) this.countMisses(next, cum, highestNewlyAcked, cumAdvanced, now);
+    this.cc.onAck(bytesAcked, flightBefore, cumAdvanced, this.inFastRecovery, now);
 
     // RFC 9260 6.3.2 R2, R3: stop T3 when nothing is outstanding; restart it when the
     // cumulative ack advanced.
@@ -535,7 +535,13 @@ export class Sender {
    * RFC 9260 7.2.4 with HTNA: each TSN reported missing below the highest newly acked TSN
    * gets a miss indication; at three it is marked for fast retransmit.
    */
-  private countMisses(gaps: readonly number[], cum: number, highestNewlyAcked: number, cumAdvanced: boolean): void {
+  private countMisses(
+    gaps: readonly number[],
+    cum: number,
+    highestNewlyAcked: number,
+    cumAdvanced: boolean,
+    now: Millis,
+  ): void {
     if (gaps.length === 0) return;
     // In fast recovery, a SACK that advances the cumulative ack counts every reported hole.
     const limit = this.inFastRecovery && cumAdvanced ? gaps[gaps.length - 1]! : highestNewlyAcked;
@@ -563,7 +569,7 @@ export class Sender {
       if (!this.inFastRecovery) {
         this.inFastRecovery = true;
         this.fastRecoveryExit = tsnAdd(this.nextTsn, -1);
-        this.cc.onFastRetransmit();
+        this.cc.onFastRetransmit(now);
       }
       this.bypassCwnd = true;
     }
@@ -574,7 +580,7 @@ export class Sender {
     if (this.t3 === undefined || now < this.t3) return false;
     this.t3 = undefined;
     this.rto.backOff(); // E2
-    this.cc.onTimeout(); // E1
+    this.cc.onTimeout(now); // E1
     this.inFastRecovery = false;
     this.errorCount++;
     this.rttProbe = undefined;
