@@ -13,7 +13,7 @@ const EMPTY = new Uint8Array(0);
 const EMPTY_RENEGOTIATION_INFO = new Uint8Array([0]);
 const UNCOMPRESSED_ONLY = new Uint8Array([1, POINT_FORMAT_UNCOMPRESSED]);
 
-export function clientHelloExtensions(groups: readonly NamedGroupId[]): Extensions {
+function clientHelloExtensions(groups: readonly NamedGroupId[]): Extensions {
   return new Map<number, Uint8Array>([
     [ExtensionType.supportedGroups, encodeU16List(groups)],
     [ExtensionType.ecPointFormats, UNCOMPRESSED_ONLY],

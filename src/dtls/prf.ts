@@ -16,7 +16,7 @@ function hmac(hash: HashName, key: Uint8Array, ...parts: Uint8Array[]): Uint8Arr
 }
 
 /** P_hash(secret, seed) truncated to `length` bytes (RFC 5246 section 5). */
-export function pHash(hash: HashName, secret: Uint8Array, seed: Uint8Array, length: number): Uint8Array {
+function pHash(hash: HashName, secret: Uint8Array, seed: Uint8Array, length: number): Uint8Array {
   const out = new Uint8Array(length);
   let a = seed; // A(0)
   let at = 0;

@@ -64,8 +64,3 @@ export function suiteById(id: number): CipherSuite | undefined {
 export function suiteByName(name: SuiteName): CipherSuite | undefined {
   return SUITES.find((s) => s.name === name);
 }
-
-/** Per-record expansion: explicit nonce plus tag. */
-export function recordOverhead(suite: CipherSuite): number {
-  return suite.explicitNonceLength + TAG_LENGTH;
-}
