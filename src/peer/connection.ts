@@ -59,9 +59,7 @@ import {
   DEFAULT_MAX_MESSAGE_SIZE,
   DEFAULT_MTU,
   DTLS_RECORD_OVERHEAD,
-  MAX_CANDIDATES_PER_MDNS_NAME,
   MAX_LOCAL_ADDRESSES,
-  MAX_PENDING_MDNS_NAMES,
   PRIORITY_VALUES,
   SCTP_ZERO_CHECKSUM,
   UNLIMITED_SEND_SIZE,
@@ -80,6 +78,8 @@ import {
   type LocalParams,
 } from './description.js';
 import { invalidState, PeerError } from './errors.js';
+import { isMdnsName, MdnsWaitlist } from './mdns.js';
+import { peerConnectionState } from './state.js';
 import type {
   ChannelInfo,
   DataChannelInit,
@@ -182,7 +182,7 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
 
   private readonly localAddresses: TransportAddress[] = [];
   private readonly candidates = new LocalCandidates();
-  private readonly pendingMdns = new Map<string, Candidate[]>();
+  private readonly mdns = new MdnsWaitlist();
   private readonly channels = new ChannelTable();
 
   /** The first data channel asked for negotiation (W3C 6.1 createDataChannel step 20). */
@@ -975,31 +975,23 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
       return;
     }
     // draft-ietf-mmusic-mdns-ice-candidates 3.2: resolve .local names before use.
-    if (c.address.toLowerCase().endsWith('.local')) {
-      const waiting = this.pendingMdns.get(c.address);
-      if (waiting) {
-        if (waiting.length < MAX_CANDIDATES_PER_MDNS_NAME) waiting.push(c);
-        else this.counters.inc('mdns-pending-full');
-      } else if (this.pendingMdns.size < MAX_PENDING_MDNS_NAMES) {
-        this.pendingMdns.set(c.address, [c]);
-        this.emit({ type: 'resolve-mdns', name: c.address });
-      } else {
-        this.counters.inc('mdns-pending-full');
-      }
+    if (isMdnsName(c.address)) {
+      const r = this.mdns.hold(c);
+      if (r === 'resolve') this.emit({ type: 'resolve-mdns', name: c.address });
+      else if (r === 'full') this.counters.inc('mdns-pending-full');
       return;
     }
     ice.handleInput(this.now, { type: 'add-remote-candidate', candidate: c });
   }
 
   private onMdnsResolved(name: string, address: string | undefined): void {
-    const waiting = this.pendingMdns.get(name);
-    if (!waiting) return;
-    this.pendingMdns.delete(name);
-    if (address === undefined || !this.ice || this.closed) {
+    const r = this.mdns.resolved(name, address);
+    if (!r.known) return;
+    if (r.candidates.length === 0 || !this.ice || this.closed) {
       this.counters.inc('mdns-failed');
       return;
     }
-    for (const c of waiting) this.ice.handleInput(this.now, { type: 'add-remote-candidate', candidate: { ...c, address } });
+    for (const candidate of r.candidates) this.ice.handleInput(this.now, { type: 'add-remote-candidate', candidate });
   }
 
   private releaseCandidates(ufrag: string): void {
@@ -1055,15 +1047,7 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
 
   /** W3C 4.3.3 RTCPeerConnectionState, from the ICE and DTLS transport states. */
   private updateConnectionState(): void {
-    const ice = this.iceConnection;
-    const dtls = this.dtlsState;
-    let s: PeerConnectionState;
-    if (this.closed) s = 'closed';
-    else if (ice === 'failed' || dtls === 'failed') s = 'failed';
-    else if (ice === 'disconnected') s = 'disconnected';
-    else if ((ice === 'new' || ice === 'closed') && (dtls === 'new' || dtls === 'closed')) s = 'new';
-    else if (ice === 'new' || ice === 'checking' || dtls === 'new' || dtls === 'connecting') s = 'connecting';
-    else s = 'connected';
+    const s = peerConnectionState(this.closed, this.iceConnection, this.dtlsState);
     if (s === this.connection) return;
     this.connection = s;
     this.emit({ type: 'connection-state', state: s });
