@@ -287,8 +287,9 @@ test('any pattern of loss, duplication and reordering ends connected or timed ou
       fc.integer({ min: 1, max: 1000 }),
       fc.array(fc.constantFrom('pass', 'drop', 'dup', 'hold'), { minLength: 1, maxLength: 24 }),
       fc.integer({ min: 256, max: 1400 }),
-      (seed, pattern, mtu) => {
-        const p = new Pair(seed, { mtu }, { mtu });
+      fc.boolean(),
+      (seed, pattern, mtu, helloVerify) => {
+        const p = new Pair(seed, { mtu }, { mtu, helloVerify });
         const held: Record<string, Uint8Array | undefined> = {};
         p.wire = (from, d, i) => {
           const action = pattern[i % pattern.length]!;
