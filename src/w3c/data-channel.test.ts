@@ -55,6 +55,19 @@ test('send before open is InvalidStateError; after open strings and binary go do
   );
 });
 
+test('send snapshots the caller\'s buffer: reusing it afterwards changes nothing sent', () => {
+  const host = fakeHost();
+  const kept: Uint8Array[] = [];
+  host.sendOnChannel = (_h, data) => kept.push(data);
+  const dc = new RTCDataChannel(host, 1, host.info);
+  dc.deliver({ type: 'channel-open' });
+  const buf = new Uint8Array([1, 2]);
+  dc.send(buf);
+  dc.send(buf.buffer);
+  buf[0] = 9;
+  assert.deepEqual(kept.map((k) => Array.from(k)), [[1, 2], [1, 2]]);
+});
+
 test('oversize messages are TypeError; the threshold setter wraps like unsigned long', () => {
   const host = fakeHost(4);
   const dc = new RTCDataChannel(host, 1, host.info);

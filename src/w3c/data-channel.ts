@@ -139,8 +139,10 @@ export class RTCDataChannel extends EventTarget {
   send(data: string | ArrayBuffer | ArrayBufferView | Blob): void {
     if (this.#state !== 'open') throw invalidStateError(`RTCDataChannel.send: readyState is ${this.#state}`);
     if (typeof data === 'string') return this.#sendBytes(utf8Encode(data), false);
-    if (data instanceof ArrayBuffer) return this.#sendBytes(new Uint8Array(data), true);
-    if (ArrayBuffer.isView(data)) return this.#sendBytes(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), true);
+    // The engine queues what it is given without copying; the caller may reuse its buffer
+    // as soon as send() returns, so binary data is copied here, once.
+    if (data instanceof ArrayBuffer) return this.#sendBytes(new Uint8Array(data.slice(0)), true);
+    if (ArrayBuffer.isView(data)) return this.#sendBytes(new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice(), true);
     if (typeof Blob !== 'undefined' && data instanceof Blob) return this.#sendBlob(data);
     // WebIDL would stringify anything else.
     return this.#sendBytes(utf8Encode(String(data)), false);
@@ -158,11 +160,10 @@ export class RTCDataChannel extends EventTarget {
     }
     if (this.#blobChain) {
       // Keep order behind a Blob still being read.
-      const copy = bytes.slice();
-      this.#blobBytes += copy.length;
+      this.#blobBytes += bytes.length;
       this.#enqueue(async () => {
-        this.#blobBytes -= copy.length;
-        return { bytes: copy, binary };
+        this.#blobBytes -= bytes.length;
+        return { bytes, binary };
       });
       return;
     }
