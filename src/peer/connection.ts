@@ -452,7 +452,7 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
 
   /** The hot path: straight to the association (the send queue bound is SCTP's). */
   send(now: Millis, handle: number, data: Uint8Array, binary: boolean): Result<void, PeerError> {
-    this.now = now;
+    if (now > this.now) this.now = now;
     const rec = this.channels.get(handle);
     if (!rec || rec.readyState !== 'open' || rec.id === null || !this.dcm) {
       return err(invalidState(`channel ${handle} is ${rec?.readyState ?? 'closed'}`));
@@ -520,8 +520,8 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
   close(now: Millis): void {
     this.now = Math.max(this.now, now);
     if (this.closed) return;
-    this.pump();
     this.closed = true;
+    this.dropQueuedEvents();
     this.signaling = 'closed';
     this.iceConnection = 'closed';
     this.connection = 'closed';
@@ -536,9 +536,9 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
     this.pump();
   }
 
+  /** A snapshot; it moves nothing between layers, so it is safe outside the drain loop. */
   stats(now: Millis): PeerStats {
     this.now = Math.max(this.now, now);
-    this.pump();
     const ice = this.ice?.stats();
     const counters: Record<string, number> = {};
     const add = (prefix: string, c: Record<string, number> | undefined) => {
@@ -1015,6 +1015,13 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
 
   private emit(e: PeerEvent): void {
     if (!this.closed) this.out.push(e);
+  }
+
+  /** W3C 4.4.1.6: after close() no event fires; datagrams already queued still go out. */
+  private dropQueuedEvents(): void {
+    const kept: PeerOutput[] = [];
+    for (let o = this.out.shift(); o !== undefined; o = this.out.shift()) if (o.type === 'transmit') kept.push(o);
+    for (const o of kept) this.out.push(o);
   }
 
   private setSignaling(state: SignalingState): void {

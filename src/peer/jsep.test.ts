@@ -287,3 +287,16 @@ function drainTypes(pc: PeerConnection): string[] {
 function iceUfrag(sdp: string): string {
   return /a=ice-ufrag:(\S+)/.exec(sdp)![1]!;
 }
+
+test('close() drops events not yet polled and fires none itself', () => {
+  const a = engine(10);
+  must(a.createDataChannel(0, 'x'));
+  must(a.setLocalDescription(0));
+  a.close(0);
+  assert.deepEqual(drainTypes(a).filter((t) => t !== 'transmit'), []);
+  assert.equal(a.iceConnectionState, 'closed');
+  assert.equal(a.iceGatheringState, 'complete');
+  a.close(0);
+  a.handleTimeout(1e9);
+  assert.equal(a.pollOutput(), undefined);
+});
