@@ -416,7 +416,9 @@ export function installAgent(RTC: typeof RTCPeerConnection, emit: (message: Sign
         if (waits === 0 && !c.quirk('buffered-amount-drains-in-background', `bufferedAmount peaked at ${maxBuffered} B, never above ${high}`)) {
           fail(`bulk: bufferedAmount never passed ${high} B, so backpressure was not exercised (max ${maxBuffered})`);
         }
-        if (waits > 0 && t.lowEvents === 0) fail('bulk: waited for bufferedAmount to fall, but no bufferedamountlow event fired');
+        if (waits > 0 && t.lowEvents === 0 && !c.quirk('buffered-amount-drains-in-background', 'bufferedAmount fell below the threshold without a bufferedamountlow event')) {
+          fail('bulk: waited for bufferedAmount to fall, but no bufferedamountlow event fired');
+        }
       },
     },
 
@@ -446,6 +448,11 @@ export function installAgent(RTC: typeof RTCPeerConnection, emit: (message: Sign
         }
         if (ids[0] === ids[1] && ids[0] !== 65535) fail(`channel ids collide: ${ids.join(', ')}`);
         if (ids.includes(7)) fail(`an in-band channel took the negotiated id 7: ${ids.join(', ')}`);
+        // Both sides say 'ready' on the ordered channel once all three are open here, and send
+        // on the others only after hearing it: an unordered message must not overtake the
+        // DCEP DATA_CHANNEL_OPEN of its own channel (RFC 8832 6 keeps messages ordered until
+        // the ACK; node-datachannel sent unordered ones early and Chromium dropped all 50).
+        await exchangeStrings(c, o, ['ready']);
         const N = 50;
         const tag = c.offerer ? 'O' : 'A';
         for (let i = 0; i < N; i++) {
@@ -484,7 +491,16 @@ export function installAgent(RTC: typeof RTCPeerConnection, emit: (message: Sign
         await exchangeStrings(c, keep, ['keep 1']);
         await exchangeStrings(c, doomed, ['doomed 1']);
         const doomedId = doomed.dc.id;
-        if (c.offerer) doomed.dc.close();
+        // The closer waits for the other side to say it has read everything on 'doomed', so
+        // the close cannot race a message (node-datachannel drops a message that is still on
+        // its way to JavaScript when the reset arrives; seen against Chromium).
+        if (c.offerer) {
+          const [go] = await take(keep, 1, c.ms);
+          if (go !== 'close it') fail(`'keep': expected 'close it', got ${describe(go)}`);
+          doomed.dc.close();
+        } else {
+          keep.dc.send('close it');
+        }
         await until(doomed, () => doomed.dc.readyState === 'closed', c.ms, "readyState 'closed'");
         c.details['doomedEvents'] = doomed.events.slice();
         try {
