@@ -300,3 +300,31 @@ test('close() drops events not yet polled and fires none itself', () => {
   a.handleTimeout(1e9);
   assert.equal(a.pollOutput(), undefined);
 });
+
+test('provisional answers: have-local-pranswer / have-remote-pranswer, then the final answer', () => {
+  const a = engine(11);
+  const b = engine(12, 1);
+  must(a.setLocalDescription(0));
+  must(b.setRemoteDescription(0, a.localDescription!));
+  const answer = must(b.createAnswer());
+  must(b.setLocalDescription(0, { type: 'pranswer', sdp: answer }));
+  assert.equal(b.signalingState, 'have-local-pranswer');
+  assert.equal(b.pendingLocalDescription!.type, 'pranswer');
+  assert.equal(b.sctpState, 'connecting', 'a provisional answer already fixes the DTLS role');
+  must(a.setRemoteDescription(0, { type: 'pranswer', sdp: answer }));
+  assert.equal(a.signalingState, 'have-remote-pranswer');
+  const early = a.setLocalDescription(0, { type: 'answer' });
+  assert.equal(!early.ok && early.error.name, 'InvalidStateError');
+  must(b.setLocalDescription(0, { type: 'answer', sdp: answer }));
+  assert.equal(b.signalingState, 'stable');
+  assert.equal(b.currentLocalDescription!.type, 'answer');
+  must(a.setRemoteDescription(0, { type: 'answer', sdp: answer }));
+  assert.equal(a.signalingState, 'stable');
+  assert.equal(a.currentRemoteDescription!.type, 'answer');
+  assert.equal(a.pendingRemoteDescription, null);
+  assert.deepEqual(
+    drainTypes(a).filter((t) => t === 'signaling-state').length,
+    3,
+    'have-local-offer, have-remote-pranswer, stable',
+  );
+});
