@@ -60,7 +60,8 @@ function versionOf(packageJson: string): string {
 export async function loadImpl(name: ImplName): Promise<Impl> {
   switch (name) {
     case 'sansrtc': {
-      const mod = (await import('../src/index.js')) as Record<string, unknown>;
+      // The compiled package, as users get it (bench/run.ts builds it first).
+      const mod = (await import(new URL('../dist/index.js', import.meta.url).href)) as Record<string, unknown>;
       const ctor = mod['RTCPeerConnection'];
       if (typeof ctor !== 'function') throw new Error('sansrtc does not export RTCPeerConnection yet');
       return { name, version: versionOf('../package.json'), RTCPeerConnection: ctor as Impl['RTCPeerConnection'], config: {} };
