@@ -1,9 +1,9 @@
 /**
- * A browser-shaped ClientHello (as Chrome and Firefox send when they can also speak DTLS
- * 1.3: supported_versions, key_share with an ML-KEM hybrid share, GREASE everywhere,
- * extensions in an unusual order, ~1.6 KB fragmented over two records) is answered at DTLS
- * 1.2, and a hand-driven client built from this folder's primitives completes the handshake
- * with it. The hand-driven client is an independent check of the server's transcript, key
+ * Browser-shaped ClientHellos (as Chrome and Firefox send when they can also speak DTLS
+ * 1.3: supported_versions, key_share with an ML-KEM hybrid share, GREASE (Chrome),
+ * extensions in unusual orders, ~1.5-1.6 KB fragmented over two records) are answered at
+ * DTLS 1.2, and a hand-driven client built from this folder's primitives completes the
+ * handshake with them. The hand-driven client is an independent check of the server's transcript, key
  * schedule and record protection.
  */
 import { test } from 'node:test';
@@ -27,7 +27,7 @@ import { RecordProtection } from './protection.js';
 import { AlertDescription, ContentType, ExtensionType, HandshakeType, NamedGroup } from './protocol.js';
 import { decodeRecord, plainRecord } from './record.js';
 import { signWith } from './signature.js';
-import { suiteById } from './suites.js';
+import { SUITES, suiteById } from './suites.js';
 import { testCertificate } from './pair.testutil.js';
 import type { DtlsOutput } from './events.js';
 
@@ -82,6 +82,40 @@ function browserClientHello(random: Uint8Array, x25519Public: Uint8Array, o: Bro
   };
 }
 
+/** A ClientHello shaped like Firefox's (NSS) DTLS ClientHello: 1.3 and 1.2, no GREASE. */
+function firefoxClientHello(random: Uint8Array, x25519Public: Uint8Array): ClientHello {
+  const rng = new SeededRandom(78);
+  const p256Share = new Uint8Array(65);
+  p256Share[0] = 4;
+  p256Share.set(randomBytes(rng, 64), 1);
+  const ext = new Map<number, Uint8Array>([
+    [ExtensionType.extendedMasterSecret, new Uint8Array(0)],
+    [ExtensionType.renegotiationInfo, new Uint8Array([0])],
+    [ExtensionType.supportedGroups, encodeU16List([X25519_MLKEM768, NamedGroup.x25519, NamedGroup.secp256r1, 24, 25, 256, 257])],
+    [ExtensionType.ecPointFormats, u8list([0])],
+    [ExtensionType.useSrtp, new Uint8Array([0, 4, 0, 7, 0, 1, 0])],
+    [ExtensionType.keyShare, keyShare([
+      [X25519_MLKEM768, randomBytes(rng, 1216)],
+      [NamedGroup.x25519, x25519Public],
+      [NamedGroup.secp256r1, p256Share],
+    ])],
+    [ExtensionType.supportedVersions, new Uint8Array([4, 0xfe, 0xfc, 0xfe, 0xfd])],
+    [ExtensionType.signatureAlgorithms, encodeU16List([0x0403, 0x0503, 0x0603, 0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601, 0x0203, 0x0201])],
+    [45, u8list([1])], // psk_key_exchange_modes
+    [28, new Uint8Array([0x40, 0x01])], // record_size_limit (RFC 8449): not ours to honour
+    [34, encodeU16List([0x0403, 0x0503, 0x0603, 0x0203])], // delegated_credentials
+  ]);
+  return {
+    version: 0xfefd,
+    random,
+    sessionId: new Uint8Array(0),
+    cookie: new Uint8Array(0),
+    cipherSuites: [0x1301, 0x1303, 0x1302, 0xc02b, 0xc02f, 0xcca9, 0xcca8, 0xc02c, 0xc030, 0xc00a, 0xc009, 0xc013, 0xc014, 0x009c, 0x009d, 0x002f, 0x0035],
+    compressionMethods: new Uint8Array([0]),
+    extensions: ext,
+  };
+}
+
 function server(seed: number): DtlsEndpoint {
   return new DtlsEndpoint({
     role: 'server',
@@ -127,12 +161,15 @@ function records(datagrams: Uint8Array[]): { type: number; epoch: number; raw: U
   return out;
 }
 
-test('a 1.3-capable, GREASEd, fragmented browser ClientHello with an ML-KEM share completes at DTLS 1.2', () => {
-  const srv = server(1);
+/**
+ * Drives `srv` from a hand-built ClientHello to application data both ways, checking the
+ * server's choices, its Finished and its records with an independent key schedule.
+ */
+function completeHandshake(srv: DtlsEndpoint, build: (random: Uint8Array, x25519: Uint8Array) => ClientHello, suiteId: number): void {
   const rng = new SeededRandom(2);
   const clientRandom = randomBytes(rng, 32);
   const eph = generateEphemeral(NamedGroup.x25519, rng);
-  const ch = browserClientHello(clientRandom, eph.publicKey);
+  const ch = build(clientRandom, eph.publicKey);
   const { outputs, message: chBytes } = sendFragmented(srv, ch);
   assert.ok(chBytes.length > 1400, `ClientHello is ${chBytes.length} bytes`);
 
@@ -159,8 +196,8 @@ test('a 1.3-capable, GREASEd, fragmented browser ClientHello with an ML-KEM shar
   const sh = decodeServerHello(msgs[0]!.body);
   assert.ok(sh.ok);
   assert.equal(sh.value.version, 0xfefd, 'answered at DTLS 1.2');
-  assert.equal(sh.value.cipherSuite, 0xc02b);
-  assert.deepEqual([...sh.value.extensions.keys()].sort((a, b) => a - b), [
+  assert.equal(sh.value.cipherSuite, suiteId);
+  assert.deepEqual([...sh.value.extensions.keys()].sort((x, y) => x - y), [
     ExtensionType.ecPointFormats,
     ExtensionType.extendedMasterSecret,
     ExtensionType.renegotiationInfo,
@@ -170,36 +207,35 @@ test('a 1.3-capable, GREASEd, fragmented browser ClientHello with an ML-KEM shar
   assert.equal(ske.value.group, NamedGroup.x25519);
 
   // Flight 5 by hand.
-  const suite = suiteById(0xc02b)!;
+  const suite = suiteById(suiteId)!;
+  const hash = suite.prfHash;
   const preMaster = eph.deriveSecret(ske.value.publicKey)!;
   const myCert = testCertificate(101);
   const out: HandshakeMessage[] = [];
-  const add = (msgType: number, body: Uint8Array): HandshakeMessage => {
+  const add = (msgType: number, body: Uint8Array): void => {
     const m = { msgType, messageSeq: 1 + out.length, body };
     out.push(m);
     transcript.push(encodeHandshake(msgType, m.messageSeq, body));
-    return m;
   };
   add(HandshakeType.certificate, encodeCertificate([myCert.der]));
   add(HandshakeType.clientKeyExchange, encodeClientKeyExchange(eph.publicKey));
-  const master = extendedMasterSecret('sha256', preMaster, digest('sha256', transcript));
+  const master = extendedMasterSecret(hash, preMaster, digest(hash, transcript));
   const signature = signWith(myCert.privateKey, 0x0403, Buffer.concat(transcript));
   add(HandshakeType.certificateVerify, encodeDigitallySigned({ scheme: 0x0403, signature }));
-  const finished = verifyData('sha256', master, 'client', digest('sha256', transcript));
+  const finished = verifyData(hash, master, 'client', digest(hash, transcript));
+  transcript.push(encodeHandshake(HandshakeType.finished, 4, finished));
   const kb = keyBlock(suite, master, clientRandom, sh.value.random);
   const clientWrite = new RecordProtection(suite, kb.clientKey, kb.clientIv);
   const serverWrite = new RecordProtection(suite, kb.serverKey, kb.serverIv);
-  const finishedMsg: HandshakeMessage = { msgType: HandshakeType.finished, messageSeq: 4, body: finished };
-  transcript.push(encodeHandshake(HandshakeType.finished, 4, finished));
   const flight5 = Buffer.concat([
     ...out.map((m, i) => plainRecord(ContentType.handshake, 0, 2 + i, encodeHandshake(m.msgType, m.messageSeq, m.body))),
     plainRecord(ContentType.changeCipherSpec, 0, 5, new Uint8Array([1])),
-    clientWrite.seal(ContentType.handshake, 1, 0, encodeHandshake(HandshakeType.finished, 4, finishedMsg.body)),
+    clientWrite.seal(ContentType.handshake, 1, 0, encodeHandshake(HandshakeType.finished, 4, finished)),
   ]);
   const flight6 = feed(srv, flight5);
   const connected = flight6.find((o) => o.type === 'connected');
   assert.ok(connected && connected.type === 'connected', JSON.stringify(flight6.map((o) => o.type)));
-  assert.equal(connected.suite, 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256');
+  assert.equal(connected.suite, suite.name);
 
   // The server's Finished decrypts with our key schedule and verifies.
   const recs = records(transmits(flight6));
@@ -208,7 +244,7 @@ test('a 1.3-capable, GREASEd, fragmented browser ClientHello with an ML-KEM shar
   assert.ok(sf);
   const sfMsg = decodeHandshakeFragments(sf);
   assert.ok(sfMsg.ok);
-  assert.deepEqual(sfMsg.value[0]!.body, verifyData('sha256', master, 'server', digest('sha256', transcript)));
+  assert.deepEqual(sfMsg.value[0]!.body, verifyData(hash, master, 'server', digest(hash, transcript)));
 
   // Application data both ways.
   const got = feed(srv, clientWrite.seal(ContentType.applicationData, 1, 1, utf8Encode('hi from a browser')));
@@ -217,7 +253,24 @@ test('a 1.3-capable, GREASEd, fragmented browser ClientHello with an ML-KEM shar
   const reply = srv.pollOutput();
   assert.ok(reply?.type === 'transmit');
   assert.equal(utf8Decode(serverWrite.open(reply.data, 0, reply.data.length)!), 'hi back');
+}
+
+test('a Chrome-shaped ClientHello (1.3 offer, ML-KEM share, GREASE, fragmented) completes at DTLS 1.2', () => {
+  completeHandshake(server(1), (random, x) => browserClientHello(random, x), 0xc02b);
 });
+
+for (const suite of SUITES) {
+  test(`a Firefox-shaped ClientHello (no GREASE, P-256 share, record_size_limit) completes with ${suite.name}`, () => {
+    const srv = new DtlsEndpoint({
+      role: 'server',
+      certificate: testCertificate(102),
+      rng: new SeededRandom(5),
+      remoteFingerprints: [testCertificate(101).fingerprint()],
+      suites: [suite.name],
+    });
+    completeHandshake(srv, firefoxClientHello, suite.id);
+  });
+}
 
 function refusal(ch: ClientHello): number | undefined {
   const srv = server(3);
