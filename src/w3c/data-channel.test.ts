@@ -3,8 +3,10 @@ import assert from 'node:assert/strict';
 import { RTCDataChannel } from './data-channel.js';
 import type { ChannelHost, ChannelSnapshot } from './data-channel.js';
 
-function fakeHost(maxMessageSize = 1024): ChannelHost & { sent: { data: Uint8Array; binary: boolean }[]; closed: number[]; info: ChannelSnapshot } {
-  const info: ChannelSnapshot = {
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function fakeHost(maxMessageSize = 1024): ChannelHost & { sent: { data: Uint8Array; binary: boolean }[]; closed: number[]; info: Mutable<ChannelSnapshot> } {
+  const info: Mutable<ChannelSnapshot> = {
     label: 'chat',
     protocol: 'p',
     ordered: true,

@@ -12,6 +12,7 @@ import { invalidStateError } from './errors.js';
 import { defineEventHandlers } from './event-handlers.js';
 import { RTCErrorEvent } from './events.js';
 import type { RTCError } from './errors.js';
+import type { ChannelInfo } from '../peer/index.js';
 
 export type RTCDataChannelState = 'connecting' | 'open' | 'closing' | 'closed';
 export type RTCPriorityType = 'very-low' | 'low' | 'medium' | 'high';
@@ -28,19 +29,7 @@ export interface RTCDataChannelInit {
 }
 
 /** The channel attributes the engine reports. */
-export interface ChannelSnapshot {
-  label: string;
-  protocol: string;
-  ordered: boolean;
-  maxRetransmits: number | null;
-  maxPacketLifeTime: number | null;
-  negotiated: boolean;
-  id: number | null;
-  priority: RTCPriorityType;
-  readyState: RTCDataChannelState;
-  bufferedAmount: number;
-  bufferedAmountLowThreshold: number;
-}
+export type ChannelSnapshot = ChannelInfo;
 
 /** @internal what a channel needs from its connection. */
 export interface ChannelHost {

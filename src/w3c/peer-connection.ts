@@ -20,7 +20,7 @@ import type { AlgorithmIdentifier } from './certificate.js';
 import { parseIceServers } from './configuration.js';
 import type { RTCConfiguration } from './configuration.js';
 import { RTCDataChannel } from './data-channel.js';
-import type { ChannelEvent, ChannelHost, ChannelSnapshot, RTCDataChannelInit } from './data-channel.js';
+import type { ChannelEvent, ChannelHost, RTCDataChannelInit } from './data-channel.js';
 import { RTCError, invalidAccessError, invalidModificationError, invalidStateError } from './errors.js';
 import { defineEventHandlers } from './event-handlers.js';
 import { RTCDataChannelEvent, RTCPeerConnectionIceEvent } from './events.js';
@@ -144,7 +144,7 @@ export class RTCPeerConnection extends EventTarget {
     this.#host = {
       sendOnChannel: (handle, data, binary) => unwrap(this.#run((now) => engine.send(now, handle, data, binary))),
       closeChannel: (handle) => this.#run((now) => engine.closeChannel(now, handle)),
-      channelInfo: (handle) => engine.channel(handle) as ChannelSnapshot | undefined,
+      channelInfo: (handle) => engine.channel(handle),
       setChannelThreshold: (handle, bytes) => engine.setBufferedAmountLowThreshold(handle, bytes),
       get maxMessageSize() {
         return engine.remoteMaxMessageSize;
@@ -301,7 +301,7 @@ export class RTCPeerConnection extends EventTarget {
   #channelFor(handle: number): RTCDataChannel | undefined {
     let channel = this.#channels.get(handle);
     if (!channel) {
-      const info = this.#engine.channel(handle) as ChannelSnapshot | undefined;
+      const info = this.#engine.channel(handle);
       if (!info) return undefined;
       channel = new RTCDataChannel(this.#host, handle, info);
       this.#channels.set(handle, channel);
