@@ -20,6 +20,7 @@ test('the generated certificate parses and is self-signed with its own key', () 
   assert.equal(x.validFrom, 'Jan  1 00:00:00 2025 GMT');
   assert.equal(x.validTo, 'Jan  1 00:00:00 2060 GMT'); // GeneralizedTime after 2049
   assert.ok(x.checkPrivateKey(cert.privateKey));
+  assert.equal(cert.notAfter.toISOString(), '2060-01-01T00:00:00.000Z');
 });
 
 test('the key uses the named-curve OID and ecdsa-with-SHA256', () => {

@@ -26,6 +26,8 @@ export interface Fingerprint {
 export interface DtlsCertificate {
   readonly der: Uint8Array;
   readonly privateKey: KeyObject;
+  /** End of the validity period (what RTCCertificate.expires reports). */
+  readonly notAfter: Date;
   fingerprint(algorithm?: FingerprintAlgorithm): Fingerprint;
 }
 
@@ -61,10 +63,11 @@ export function matchesFingerprint(der: Uint8Array, fingerprints: readonly Finge
   return false;
 }
 
-/** Wraps an existing certificate and its private key. */
+/** Wraps an existing certificate and its private key. Throws if `der` does not parse. */
 export function loadCertificate(der: Uint8Array, privateKey: KeyObject): DtlsCertificate {
   const copy = der.slice();
-  return { der: copy, privateKey, fingerprint: (alg) => certificateFingerprint(copy, alg) };
+  const notAfter = new Date(new X509Certificate(copy).validTo);
+  return { der: copy, privateKey, notAfter, fingerprint: (alg) => certificateFingerprint(copy, alg) };
 }
 
 /** The public key of a peer's certificate. Never throws. */
