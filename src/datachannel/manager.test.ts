@@ -246,7 +246,7 @@ test('bufferedAmount drains and the low-threshold event fires once per crossing'
   p.a.open(p.net.now, { label: 'x' });
   // Queue everything before the engine is drained (direct calls), so there is one crossing.
   for (let i = 0; i < 10; i++) assert.ok(p.a.send(p.net.now, 0, new Uint8Array(20_000)).ok);
-  assert.equal(p.a.bufferedAmount(0), 200_000 + 13); // + the DCEP OPEN, not yet sent
+  assert.equal(p.a.bufferedAmount(0), 200_000); // the DCEP OPEN is not user data
   p.net.inject(p.a, { type: 'set-buffered-amount-low-threshold', id: 0, threshold: 10_000 });
   assert.ok(p.a.bufferedAmount(0) > 100_000);
   assert.ok(p.net.runUntil(() => p.a.bufferedAmount(0) === 0, { timeout: 30_000 }));
@@ -312,4 +312,15 @@ test('a channel closed before the association is up is still closed on both side
   assert.ok(p.net.runUntil(() => ofType(p.ea, 'channel-closed').length === 1 && ofType(p.eb, 'channel-closed').length === 1));
   assert.equal(p.b.channelCount, 0);
   assert.equal(p.a.channelCount, 0);
+});
+
+test('DCEP traffic does not count in bufferedAmount nor fire low-threshold events', () => {
+  const p = pair(15, { delay: 5 });
+  p.up();
+  p.a.open(p.net.now, { label: 'quiet' });
+  assert.equal(p.a.bufferedAmount(0), 0);
+  p.net.run({ for: 500 });
+  assert.equal(p.b.readyState(0), 'open');
+  assert.deepEqual(ofType(p.ea, 'channel-buffered-amount-low'), []);
+  assert.deepEqual(ofType(p.eb, 'channel-buffered-amount-low'), []);
 });

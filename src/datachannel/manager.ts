@@ -231,7 +231,14 @@ export class DataChannelManager implements Engine<Datagram | DataChannelCommand,
       const t = channelTypeFor(ch);
       const openMsg: DcepOpen = { type: 'open', ...t, priority: ch.priority, label, protocol };
       // RFC 8832 6: the OPEN goes reliably and ordered on the channel's own stream.
-      this.sctp.handleInput(now, { type: 'send', streamId: id, ppid: Ppid.DCEP, data: encodeDcep(openMsg), ordered: true });
+      this.sctp.handleInput(now, {
+        type: 'send',
+        streamId: id,
+        ppid: Ppid.DCEP,
+        data: encodeDcep(openMsg),
+        ordered: true,
+        control: true,
+      });
       ch.awaitingAck = true;
     }
     if (this.connected) this.announce(ch, false);
@@ -460,6 +467,7 @@ export class DataChannelManager implements Engine<Datagram | DataChannelCommand,
       ppid: Ppid.DCEP,
       data: encodeDcep({ type: 'ack' }),
       ordered: true,
+      control: true,
     });
     this.announce(ch, true);
   }

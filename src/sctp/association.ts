@@ -106,6 +106,8 @@ export interface SendCommand {
   readonly maxRetransmits?: number | undefined;
   /** RFC 3758 timed reliability, in ms from the send. */
   readonly maxLifetime?: number | undefined;
+  /** Protocol traffic of the layer above (DCEP): not counted in bufferedAmount. */
+  readonly control?: boolean | undefined;
 }
 
 export type SctpCommand =
@@ -435,6 +437,7 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
         unordered: !c.ordered,
         maxRetransmits: c.maxRetransmits,
         maxLifetime: c.maxLifetime,
+        control: c.control,
       },
       now,
     );

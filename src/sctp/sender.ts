@@ -28,6 +28,8 @@ export interface SendRequest {
   readonly maxRetransmits?: number | undefined;
   /** RFC 3758 timed reliability: abandon this many milliseconds after the send. */
   readonly maxLifetime?: number | undefined;
+  /** Protocol traffic (DCEP): not counted in the stream's bufferedAmount. */
+  readonly control?: boolean | undefined;
 }
 
 interface OutMessage {
@@ -35,6 +37,7 @@ interface OutMessage {
   readonly ppid: number;
   readonly data: Uint8Array;
   readonly unordered: boolean;
+  readonly control: boolean;
   readonly maxRetransmits: number;
   readonly expiresAt: Millis;
   /** Bytes already cut into chunks. */
@@ -208,6 +211,7 @@ export class Sender {
       ppid: req.ppid,
       data: req.data,
       unordered: req.unordered,
+      control: req.control ?? false,
       maxRetransmits: req.maxRetransmits ?? Infinity,
       expiresAt: req.maxLifetime !== undefined ? now + req.maxLifetime : Infinity,
       offset: 0,
@@ -221,7 +225,7 @@ export class Sender {
       s.scheduled = true;
       this.ring.push(s);
     }
-    s.buffered += size;
+    if (!req.control) s.buffered += size;
     this.queuedMessages++;
     this.queuedBytes += size;
     return true;
@@ -245,12 +249,13 @@ export class Sender {
     return s;
   }
 
-  private unbuffer(streamId: number, s: OutStream, bytes: number): void {
+  private unbuffer(m: OutMessage, s: OutStream, bytes: number): void {
+    this.queuedBytes -= bytes;
+    if (m.control) return;
     const before = s.buffered;
     s.buffered -= bytes;
-    this.queuedBytes -= bytes;
     if (before > s.lowThreshold && s.buffered <= s.lowThreshold) {
-      this.events.push({ type: 'buffered-amount-low', streamId });
+      this.events.push({ type: 'buffered-amount-low', streamId: m.streamId });
     }
   }
 
@@ -290,7 +295,7 @@ export class Sender {
       if (m.abandoned || (m.offset === 0 && this.partialReliability && now >= m.expiresAt)) {
         // A message abandoned while partly sent, or expired before it was sent (RFC 3758).
         if (m.offset === 0) this.counters.inc('sctp.abandoned-unsent');
-        this.unbuffer(m.streamId, this.stream(m.streamId), m.data.length - m.offset);
+        this.unbuffer(m, this.stream(m.streamId), m.data.length - m.offset);
         this.popMessage(m);
         continue;
       }
@@ -329,7 +334,7 @@ export class Sender {
       flags |= FLAG_END;
       this.popMessage(m);
     }
-    this.unbuffer(m.streamId, s, size);
+    this.unbuffer(m, s, size);
     const c: OutChunk = {
       tsn: this.nextTsn,
       msg: m,
