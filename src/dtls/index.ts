@@ -21,4 +21,3 @@ export {
 } from './certificate.js';
 export { NamedGroup, type NamedGroupId } from './protocol.js';
 export { DEFAULT_SUITES, SUITES, type CipherSuite, type SuiteName } from './suites.js';
-export { RecordProtection } from './protection.js';
