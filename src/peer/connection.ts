@@ -394,9 +394,12 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
     return ok(undefined);
   }
 
-  /** W3C 4.4.1.6: the next offer restarts ICE. */
+  /**
+   * W3C 4.4.1.6: the next offer restarts ICE. Before any negotiation there are no
+   * credentials to replace, so it does nothing.
+   */
   restartIce(): void {
-    if (this.closed || this.restartRequested) return;
+    if (this.closed || this.restartRequested || !this.currentLocal) return;
     this.restartRequested = true;
     this.requestNegotiation();
   }

@@ -247,6 +247,8 @@ test('negotiation-needed: once for the first channel, deferred to stable, and fo
   const count = (pc: PeerConnection) => drainTypes(pc).filter((t) => t === 'negotiation-needed').length;
   const a = engine(7);
   const b = engine(8, 1);
+  a.restartIce();
+  assert.equal(count(a), 0, 'nothing to restart before any negotiation');
   must(a.createDataChannel(0, 'one'));
   must(a.createDataChannel(0, 'two'));
   assert.equal(count(a), 1, 'the first channel only');
