@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createPublicKey, sign, verify, X509Certificate } from 'node:crypto';
 import { SeededRandom, toHex } from '../core/index.js';
-import { certificateFingerprint, certificatePublicKey, generateCertificate, matchesFingerprint, OID } from './certificate.js';
+import { certificateFingerprint, certificatePublicKey, fingerprintHex, generateCertificate, matchesFingerprint, OID } from './certificate.js';
 import { decodeChildren, decodeTlv, oidToString, Tag } from './der.js';
 
 const cert = generateCertificate(new SeededRandom(5), {
@@ -53,20 +53,24 @@ test('the key and serial come from the injected randomness', () => {
   assert.notDeepEqual(spki(a), spki(generateCertificate(new SeededRandom(10))));
 });
 
-test('fingerprints are upper-case colon hex of the DER hash', () => {
+test('fingerprints are the DER hash; their SDP text is upper-case colon hex', () => {
   const f = cert.fingerprint();
   assert.equal(f.algorithm, 'sha-256');
-  assert.equal(f.value, toHex(createHash('sha256').update(cert.der).digest(), ':').toUpperCase());
-  assert.match(f.value, /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
-  assert.equal(certificateFingerprint(cert.der, 'sha-512').value.length, 64 * 3 - 1);
+  assert.deepEqual(f.value, new Uint8Array(createHash('sha256').update(cert.der).digest()));
+  assert.equal(fingerprintHex(f), toHex(f.value, ':').toUpperCase());
+  assert.match(fingerprintHex(f), /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+  assert.equal(certificateFingerprint(cert.der, 'sha-512').value.length, 64);
 });
 
-test('matching accepts sha-1/256/384/512, any case, and skips unknown algorithms', () => {
+test('matching accepts sha-1/256/384/512 as bytes or hex text in any case, and skips unknown algorithms', () => {
   for (const alg of ['sha-1', 'sha-256', 'sha-384', 'sha-512'] as const) {
     const f = cert.fingerprint(alg);
     assert.ok(matchesFingerprint(cert.der, [f]));
-    assert.ok(matchesFingerprint(cert.der, [{ algorithm: alg.toUpperCase(), value: f.value.toLowerCase() }]));
+    assert.ok(matchesFingerprint(cert.der, [{ algorithm: alg.toUpperCase(), value: fingerprintHex(f).toLowerCase() }]));
+    assert.ok(matchesFingerprint(cert.der, [{ algorithm: alg, value: fingerprintHex(f) }]));
   }
+  const truncated = cert.fingerprint();
+  assert.ok(!matchesFingerprint(cert.der, [{ algorithm: 'sha-256', value: truncated.value.subarray(0, 31) }]));
   const other = generateCertificate(new SeededRandom(6));
   assert.ok(!matchesFingerprint(cert.der, [other.fingerprint()]));
   assert.ok(!matchesFingerprint(cert.der, [{ algorithm: 'md5', value: 'AA:BB' }]));

@@ -4,7 +4,7 @@
  * certificate carries no chain and its validity dates are not checked.
  */
 import { createECDH, createHash, createPrivateKey, sign, X509Certificate, type KeyObject } from 'node:crypto';
-import { cryptoRandom, DecodeError, err, fromHex, ok, randomBytes, toHex, type Random, type Result } from '../core/index.js';
+import { constantTimeEqual, cryptoRandom, DecodeError, err, fromHex, ok, randomBytes, toHex, type Random, type Result } from '../core/index.js';
 import { bitString, explicit, oid, sequence, set, smallInteger, time, unsignedInteger, utf8String } from './der.js';
 
 export const OID = {
@@ -17,10 +17,17 @@ export const OID = {
 /** hash-func tokens of the SDP fingerprint attribute (RFC 8122 5) that we compute. */
 export type FingerprintAlgorithm = 'sha-1' | 'sha-224' | 'sha-256' | 'sha-384' | 'sha-512';
 
+/** A certificate fingerprint: the same shape as `sansrtc/sdp`'s (digest bytes). */
 export interface Fingerprint {
+  /** RFC 8122 5 hash-func token (`sha-256`, ...). */
   readonly algorithm: string;
-  /** Upper-case hex pairs separated by colons, as SDP writes them. */
-  readonly value: string;
+  readonly value: Uint8Array;
+}
+
+/** A peer's fingerprint as given to us: digest bytes, or SDP hex text (`AB:CD:...`). */
+export interface RemoteFingerprint {
+  readonly algorithm: string;
+  readonly value: Uint8Array | string;
 }
 
 export interface DtlsCertificate {
@@ -44,21 +51,25 @@ function nodeHash(algorithm: string): string | undefined {
 }
 
 export function certificateFingerprint(der: Uint8Array, algorithm: FingerprintAlgorithm = 'sha-256'): Fingerprint {
-  const digest = createHash(nodeHash(algorithm)!).update(der).digest();
-  return { algorithm, value: toHex(digest, ':').toUpperCase() };
+  return { algorithm, value: new Uint8Array(createHash(nodeHash(algorithm)!).update(der).digest()) };
+}
+
+/** The SDP text form of a fingerprint's digest: upper-case hex pairs joined by colons. */
+export function fingerprintHex(f: Fingerprint): string {
+  return toHex(f.value, ':').toUpperCase();
 }
 
 /**
  * Whether `der` matches one of `fingerprints`. Entries with a hash function we do not know
  * (md5, md2, typos) are skipped, as RFC 8122 5 lets an endpoint use the ones it supports.
  */
-export function matchesFingerprint(der: Uint8Array, fingerprints: readonly Fingerprint[]): boolean {
+export function matchesFingerprint(der: Uint8Array, fingerprints: readonly RemoteFingerprint[]): boolean {
   for (const f of fingerprints) {
     const hash = nodeHash(f.algorithm);
-    const want = fromHex(f.value);
+    const want = typeof f.value === 'string' ? fromHex(f.value) : f.value;
     if (!hash || !want) continue;
     const got = createHash(hash).update(der).digest();
-    if (got.length === want.length && got.equals(want)) return true;
+    if (constantTimeEqual(got, want)) return true;
   }
   return false;
 }

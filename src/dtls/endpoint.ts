@@ -26,7 +26,7 @@ import {
   type Random,
 } from '../core/index.js';
 import type { KeyObject } from 'node:crypto';
-import { certificatePublicKey, matchesFingerprint, type DtlsCertificate, type Fingerprint } from './certificate.js';
+import { certificatePublicKey, matchesFingerprint, type DtlsCertificate, type RemoteFingerprint } from './certificate.js';
 import {
   COOKIE_SIZE,
   DEFAULT_MTU,
@@ -107,7 +107,7 @@ export interface DtlsOptions {
   readonly certificate: DtlsCertificate;
   readonly rng: Random;
   /** The peer's SDP fingerprints, if already known (else send set-remote-fingerprints). */
-  readonly remoteFingerprints?: readonly Fingerprint[];
+  readonly remoteFingerprints?: readonly RemoteFingerprint[];
   /** Largest datagram for handshake flights (default 1200). */
   readonly mtu?: number;
   /** Suites in preference order (default: all three). */
@@ -170,7 +170,7 @@ export class DtlsEndpoint implements Engine<DtlsInput, DtlsOutput> {
   private readonly requireEms: boolean;
   private readonly helloVerify: boolean;
   private readonly initialRto: number;
-  private remoteFingerprints: readonly Fingerprint[] | undefined;
+  private remoteFingerprints: readonly RemoteFingerprint[] | undefined;
 
   private state: State = 'idle';
   private step: Step;

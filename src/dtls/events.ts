@@ -2,7 +2,7 @@
  * Inputs, outputs and errors of the DTLS endpoint.
  */
 import { SansRtcError, type Datagram, type Transmit } from '../core/index.js';
-import type { Fingerprint } from './certificate.js';
+import type { RemoteFingerprint } from './certificate.js';
 import type { SuiteName } from './suites.js';
 
 export type DtlsErrorCode =
@@ -37,7 +37,7 @@ export type DtlsInput =
   /** Application data (one record; at most 2^14 bytes). */
   | { readonly type: 'send'; readonly data: Uint8Array }
   /** The peer's SDP fingerprints; may arrive before, during or after the handshake. */
-  | { readonly type: 'set-remote-fingerprints'; readonly fingerprints: readonly Fingerprint[] }
+  | { readonly type: 'set-remote-fingerprints'; readonly fingerprints: readonly RemoteFingerprint[] }
   /** Send close_notify and stop (RFC 5246 7.2.1). */
   | { readonly type: 'close' };
 

@@ -11,6 +11,7 @@ export {
 export {
   certificateFingerprint,
   certificatePublicKey,
+  fingerprintHex,
   generateCertificate,
   loadCertificate,
   matchesFingerprint,
@@ -18,6 +19,7 @@ export {
   type DtlsCertificate,
   type Fingerprint,
   type FingerprintAlgorithm,
+  type RemoteFingerprint,
 } from './certificate.js';
 export { NamedGroup, type NamedGroupId } from './protocol.js';
 export { DEFAULT_SUITES, SUITES, type CipherSuite, type SuiteName } from './suites.js';
