@@ -24,14 +24,12 @@ import {
   encodeChunk,
   ErrorCauseCode,
   FLAG_IMMEDIATE,
-  ReconfigResult,
   setChecksum,
   writeCommonHeader,
   type Chunk,
   type DataChunk,
   type ErrorCause,
   type InitChunk,
-  type ReconfigParam,
 } from './chunks.js';
 import { cubicController, type CongestionControllerFactory } from './congestion.js';
 import {
@@ -51,7 +49,6 @@ import {
   MAX_DUP_TSNS_PER_SACK,
   MAX_INIT_RETRANSMITS,
   MAX_STREAMS,
-  MAX_STREAMS_PER_RESET,
   MAX_TSN_LOOKAHEAD,
   MIN_MTU,
   RTO_INITIAL_MS,
@@ -62,7 +59,8 @@ import {
 import { openCookie, signCookie, type CookieState } from './cookie.js';
 import { Reassembly, type DeliveredMessage } from './reassembly.js';
 import { Sender, type BufferedAmountLow, type OutChunk } from './sender.js';
-import { tsnAdd, tsnDiff, tsnLte } from './serial.js';
+import { StreamResets } from './stream-reset.js';
+import { tsnDiff } from './serial.js';
 import { TsnTracker } from './tsn-tracker.js';
 
 const log = logger('sansrtc:sctp');
@@ -180,12 +178,6 @@ export type SctpState =
   | 'shutdown-received'
   | 'shutdown-ack-sent';
 
-interface PendingReset {
-  readonly requestSeq: number;
-  readonly streamIds: readonly number[];
-  readonly lastTsn: number;
-}
-
 export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutput> {
   readonly role: 'client' | 'server';
   readonly localPort: number;
@@ -244,14 +236,8 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
   private heartbeatNonce = 0;
   private heartbeatSentAt: Millis | undefined;
 
-  // Stream reset (RFC 6525).
-  private nextRequestSeq: number;
-  private peerNextRequestSeq = 0;
-  private lastResponse: { seq: number; result: number } | undefined;
-  private resetQueue: number[] = [];
-  private resetInFlight: PendingReset | undefined;
-  private resetTimer: Millis | undefined;
-  private deferredReset: PendingReset | undefined;
+  /** Stream reset (RFC 6525). */
+  private readonly resets: StreamResets;
 
   constructor(opts: SctpAssociationOptions) {
     this.role = opts.role;
@@ -269,7 +255,6 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
     // RFC 9260 5.3.1: a random non-zero tag; the initial TSN is random too.
     this.localTag = (this.rng.u32() >>> 0) || 1;
     this.localInitialTsn = this.rng.u32() >>> 0;
-    this.nextRequestSeq = this.localInitialTsn; // RFC 6525 5.1.1
     this.cookieKey = randomBytes(this.rng, COOKIE_KEY_SIZE);
     const cc = (opts.congestionController ?? cubicController)(this.mtu);
     const maxFragment = this.mtu - COMMON_HEADER_SIZE - DATA_CHUNK_HEADER_SIZE;
@@ -282,6 +267,36 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
       this.counters,
     );
     this.reassembly = new Reassembly(this.out, this.maxMessageSize);
+    const sender = this.sender;
+    const reassembly = this.reassembly;
+    const out = this.out;
+    const control = (c: Chunk) => this.control.push(c);
+    const tracker = () => this.tracker;
+    this.resets = new StreamResets(
+      {
+        hasQueued: (id) => sender.hasQueued(id),
+        get nextTsn() {
+          return sender.nextTsn;
+        },
+        get cumTsn() {
+          return tracker()!.cumTsn;
+        },
+        get rto() {
+          return sender.rto.rto;
+        },
+        resetOutgoing: (id) => sender.resetSsn(id),
+        resetIncoming: (id) => reassembly.resetStream(id),
+        sendControl: control,
+        resetDone: (direction, streamIds) => out.push({ type: 'stream-reset', direction, streamIds }),
+        resetRefused: (streamIds, result) =>
+          out.push({
+            type: 'error',
+            code: 'reset-denied',
+            message: `the peer refused to reset streams ${streamIds.join(',')} (result ${result})`,
+          }),
+      },
+      this.localInitialTsn,
+    );
   }
 
   /** A snapshot of the data path, for monitoring, tests and benchmarks. */
@@ -347,7 +362,7 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
         return;
       }
       case 'reset-streams':
-        for (const id of input.streamIds) if (!this.resetQueue.includes(id)) this.resetQueue.push(id);
+        this.resets.request(input.streamIds);
         this.startReset(now);
         return;
       case 'shutdown':
@@ -380,11 +395,7 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
         return;
       }
     }
-    if (this.resetTimer !== undefined && now >= this.resetTimer) {
-      // RFC 6525 5.1.1: retransmit the request when its timer (one RTO) expires.
-      this.resetTimer = undefined;
-      if (this.resetInFlight) this.queueResetRequest(now, this.resetInFlight);
-    }
+    this.resets.onTimeout(now);
     if (this.heartbeatAt !== undefined && now >= this.heartbeatAt) this.onHeartbeatTimer(now);
   }
 
@@ -399,7 +410,7 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
     let t = earliest(this.t1, this.t2);
     t = earliest(t, this.ackDeadline);
     t = earliest(t, this.sender.t3);
-    t = earliest(t, this.resetTimer);
+    t = earliest(t, this.resets.timer);
     return earliest(t, this.heartbeatAt);
   }
 
@@ -493,7 +504,7 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
   private close(reason: SctpCloseReason, detail?: string): void {
     this.state = 'closed';
     this.finished = true;
-    this.t1 = this.t2 = this.ackDeadline = this.resetTimer = this.heartbeatAt = undefined;
+    this.t1 = this.t2 = this.ackDeadline = this.resets.timer = this.heartbeatAt = undefined;
     this.sender.t3 = undefined;
     this.sackNow = false;
     this.control = [];
@@ -570,7 +581,10 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
           this.onForwardTsn(c.newCumTsn, c.streams);
           break;
         case 'reconfig':
-          this.onReconfig(now, c.params);
+          if (this.established || this.state === 'shutdown-sent') {
+            const ignored = this.resets.onReconfig(now, c.params);
+            if (ignored) this.counters.inc('sctp.unknown-reconfig-param', ignored);
+          }
           break;
         case 'heartbeat':
           this.control.push({ type: 'heartbeat-ack', info: c.info });
@@ -620,7 +634,7 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
   /** RFC 9260 6.2 acknowledgement policy, after a packet's chunks are processed. */
   private afterData(now: Millis, dataChunks: number, newData: number, hadGaps: boolean, immediate: boolean): void {
     if (dataChunks === 0 || !this.tracker) return;
-    this.checkDeferredReset();
+    this.resets.onCumTsn();
     this.packetsSinceAck++;
     if (
       immediate ||
@@ -756,7 +770,7 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
     this.peerTag = tag;
     this.skipChecksum = this.zeroChecksum && zeroChecksum;
     this.tracker = new TsnTracker(initialTsn);
-    this.peerNextRequestSeq = initialTsn; // RFC 6525 5.2.1
+    this.resets.setPeerInitialTsn(initialTsn);
     this.outboundStreams = Math.min(MAX_STREAMS, peerInbound);
     this.peerForwardTsn = forwardTsn;
     this.peerReconfig = reconfig;
@@ -916,123 +930,14 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
   // -------------------------------------------------------------------------------------
   // Stream reset (RFC 6525)
 
-  /** Sends an outgoing SSN reset request for queued streams once their data has gone out. */
+  /** Sends the next outgoing reset request, once established and if the peer can take it. */
   private startReset(now: Millis): void {
-    if (!this.established || this.resetInFlight || this.resetQueue.length === 0) return;
-    if (!this.peerReconfig) {
+    if (!this.established) return;
+    if (this.peerReconfig) this.resets.start(now);
+    else if (this.resets.pending.length) {
       this.out.push({ type: 'error', code: 'reset-denied', message: 'the peer does not support stream reset' });
-      this.resetQueue = [];
-      return;
+      this.resets.clearPending();
     }
-    // RFC 6525 5.1.2: a stream is reset after all data queued on it; only streams with
-    // nothing left in the send queue go into this request.
-    const ready: number[] = [];
-    const waiting: number[] = [];
-    for (const id of this.resetQueue) {
-      if (ready.length < MAX_STREAMS_PER_RESET && !this.sender.hasQueued(id)) ready.push(id);
-      else waiting.push(id);
-    }
-    if (ready.length === 0) return;
-    this.resetQueue = waiting;
-    this.resetInFlight = { requestSeq: this.nextRequestSeq, streamIds: ready, lastTsn: tsnAdd(this.sender.nextTsn, -1) };
-    this.nextRequestSeq = tsnAdd(this.nextRequestSeq, 1);
-    this.queueResetRequest(now, this.resetInFlight);
-  }
-
-  private queueResetRequest(now: Millis, r: PendingReset): void {
-    this.control.push({
-      type: 'reconfig',
-      params: [
-        {
-          kind: 'outgoing-reset',
-          requestSeq: r.requestSeq,
-          responseSeq: tsnAdd(this.peerNextRequestSeq, -1),
-          lastTsn: r.lastTsn,
-          streamIds: r.streamIds,
-        },
-      ],
-    });
-    this.resetTimer = now + this.sender.rto.rto;
-  }
-
-  private onReconfig(now: Millis, params: readonly ReconfigParam[]): void {
-    if (!this.established && this.state !== 'shutdown-sent') return;
-    const responses: ReconfigParam[] = [];
-    for (const p of params) {
-      switch (p.kind) {
-        case 'outgoing-reset':
-          responses.push({ kind: 'response', responseSeq: p.requestSeq, result: this.onPeerReset(p) });
-          break;
-        case 'incoming-reset':
-          // We never ask the peer to reset; answering its requests to reset ours is not
-          // supported (WebRTC peers reset their own outgoing streams, RFC 8831 6.7).
-          responses.push({ kind: 'response', responseSeq: p.requestSeq, result: ReconfigResult.DENIED });
-          break;
-        case 'response':
-          this.onResetResponse(now, p.responseSeq, p.result);
-          break;
-        case 'unknown':
-          this.counters.inc('sctp.unknown-reconfig-param');
-          break;
-      }
-    }
-    if (responses.length) this.control.push({ type: 'reconfig', params: responses });
-  }
-
-  /** RFC 6525 5.2.2: the peer resets its outgoing (our incoming) streams. */
-  private onPeerReset(p: Extract<ReconfigParam, { kind: 'outgoing-reset' }>): number {
-    if (p.requestSeq === tsnAdd(this.peerNextRequestSeq, -1) && this.lastResponse?.seq === p.requestSeq) {
-      // A retransmission: repeat the answer (which may have become "performed" meanwhile).
-      return this.lastResponse.result;
-    }
-    if (p.requestSeq !== this.peerNextRequestSeq) return ReconfigResult.ERROR_BAD_SEQUENCE;
-    this.peerNextRequestSeq = tsnAdd(p.requestSeq, 1);
-    const req = { requestSeq: p.requestSeq, streamIds: p.streamIds, lastTsn: p.lastTsn };
-    let result: number = ReconfigResult.SUCCESS_PERFORMED;
-    if (tsnLte(p.lastTsn, this.tracker!.cumTsn)) this.performPeerReset(req);
-    else {
-      // Deferred until every TSN up to lastTsn has arrived; the peer asks again.
-      this.deferredReset = req;
-      result = ReconfigResult.IN_PROGRESS;
-    }
-    this.lastResponse = { seq: p.requestSeq, result };
-    return result;
-  }
-
-  private checkDeferredReset(): void {
-    const d = this.deferredReset;
-    if (d && tsnLte(d.lastTsn, this.tracker!.cumTsn)) {
-      this.deferredReset = undefined;
-      this.performPeerReset(d);
-      if (this.lastResponse?.seq === d.requestSeq) this.lastResponse.result = ReconfigResult.SUCCESS_PERFORMED;
-    }
-  }
-
-  private performPeerReset(r: PendingReset): void {
-    for (const id of r.streamIds) this.reassembly.resetStream(id);
-    this.out.push({ type: 'stream-reset', direction: 'incoming', streamIds: r.streamIds });
-  }
-
-  private onResetResponse(now: Millis, seq: number, result: number): void {
-    const r = this.resetInFlight;
-    if (!r || seq !== r.requestSeq) return;
-    if (result === ReconfigResult.IN_PROGRESS) {
-      this.resetTimer = now + this.sender.rto.rto; // ask again later
-      return;
-    }
-    this.resetInFlight = undefined;
-    this.resetTimer = undefined;
-    if (result === ReconfigResult.SUCCESS_PERFORMED || result === ReconfigResult.SUCCESS_NOTHING) {
-      for (const id of r.streamIds) this.sender.resetSsn(id);
-      this.out.push({ type: 'stream-reset', direction: 'outgoing', streamIds: r.streamIds });
-    } else {
-      this.out.push({
-        type: 'error',
-        code: 'reset-denied',
-        message: `the peer refused to reset streams ${r.streamIds.join(',')} (result ${result})`,
-      });
-    }
-    this.startReset(now);
   }
 
   // -------------------------------------------------------------------------------------
