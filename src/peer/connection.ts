@@ -33,7 +33,7 @@ import {
   ok,
 } from '../core/index.js';
 import { DataChannelManager, type DataChannelOutput } from '../datachannel/index.js';
-import { DtlsEndpoint, type DtlsCertificate, type DtlsOutput, type Fingerprint as DtlsFingerprint } from '../dtls/index.js';
+import { DtlsEndpoint, type DtlsCertificate, type DtlsOutput } from '../dtls/index.js';
 import {
   IceAgent,
   type IceConnectionState,
@@ -74,6 +74,7 @@ import {
   renderDescription,
   sameSdp,
   type DtlsRole,
+  type HexFingerprint,
   type Layout,
   type LocalParams,
 } from './description.js';
@@ -176,7 +177,7 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
   private restartApplied = false;
 
   // What the remote description told us.
-  private remoteFingerprints: DtlsFingerprint[] = [];
+  private remoteFingerprints: HexFingerprint[] = [];
   private remoteMaxMessage = SDP_DEFAULT_MAX_MESSAGE_SIZE;
   private remoteSctpPort = DEFAULT_SCTP_PORT;
 

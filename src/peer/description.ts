@@ -5,7 +5,7 @@
  * video, a second data section) are answered rejected, port 0 (RFC 8829 5.3.1, RFC 3264 6).
  */
 import { err, fromHex, ok, toHex, type Result } from '../core/index.js';
-import type { DtlsCertificate, Fingerprint as DtlsFingerprint } from '../dtls/index.js';
+import type { DtlsCertificate } from '../dtls/index.js';
 import {
   buildDataChannelSession,
   serializeSdp,
@@ -110,14 +110,24 @@ export function offererRole(answer: SetupRole | undefined): Result<DtlsRole, Pee
   return err(new PeerError('InvalidAccessError', `an answer cannot carry a=setup:${answer} (RFC 8842 5.2)`));
 }
 
-/** The SDP form of our certificate's sha-256 fingerprint. */
+/**
+ * The SDP form (digest bytes) of our certificate's sha-256 fingerprint. The DTLS layer is
+ * moving its `Fingerprint.value` from hex text to bytes; both are accepted here.
+ */
 export function localFingerprint(cert: DtlsCertificate): SdpFingerprint {
   const f = cert.fingerprint('sha-256');
-  return { algorithm: f.algorithm, value: fromHex(f.value)! };
+  const value: Uint8Array | string = f.value;
+  return { algorithm: f.algorithm, value: typeof value === 'string' ? fromHex(value)! : value };
 }
 
-/** SDP fingerprints (bytes) in the form the DTLS endpoint compares (hex). */
-export function dtlsFingerprints(fps: readonly SdpFingerprint[]): DtlsFingerprint[] {
+/** A peer fingerprint as the DTLS endpoint takes it (SDP hex text, RFC 8122 5). */
+export interface HexFingerprint {
+  readonly algorithm: string;
+  readonly value: string;
+}
+
+/** SDP fingerprints (bytes) in the hex form every version of the DTLS endpoint compares. */
+export function dtlsFingerprints(fps: readonly SdpFingerprint[]): HexFingerprint[] {
   return fps.map((f) => ({ algorithm: f.algorithm, value: toHex(f.value, ':').toUpperCase() }));
 }
 

@@ -252,21 +252,28 @@ test('negotiation-needed: once for the first channel, deferred to stable, and fo
   must(a.createDataChannel(0, 'one'));
   must(a.createDataChannel(0, 'two'));
   assert.equal(count(a), 1, 'the first channel only');
+  const exchange = () => {
+    must(b.setRemoteDescription(0, a.localDescription!));
+    must(b.setLocalDescription(0));
+    must(a.setRemoteDescription(0, b.localDescription!));
+  };
   must(a.setLocalDescription(0));
   a.restartIce();
+  assert.equal(count(a), 0, 'nothing to restart during the first offer either');
+  exchange();
+  assert.equal(count(a), 0);
+  must(a.setLocalDescription(0)); // a renegotiation
+  a.restartIce();
   assert.equal(count(a), 0, 'not while have-local-offer');
-  must(b.setRemoteDescription(0, a.localDescription!));
-  must(b.setLocalDescription(0));
   const ufrag = iceUfrag(a.localDescription!.sdp);
-  must(a.setRemoteDescription(0, b.localDescription!));
+  exchange();
   assert.equal(count(a), 1, 'back in stable: the restart asked after the offer was made still needs one');
+  assert.equal(iceUfrag(a.currentLocalDescription!.sdp), ufrag, 'that offer did not restart');
   must(a.createDataChannel(0, 'three'));
   assert.equal(count(a), 0, 'channels ride on the negotiated m= section');
   must(a.setLocalDescription(0));
   assert.notEqual(iceUfrag(a.localDescription!.sdp), ufrag, 'the next offer restarts ICE');
-  must(b.setRemoteDescription(0, a.localDescription!));
-  must(b.setLocalDescription(0));
-  must(a.setRemoteDescription(0, b.localDescription!));
+  exchange();
   assert.equal(count(a), 0, 'the restart was carried');
   must(a.setLocalDescription(0));
   assert.equal(iceUfrag(a.localDescription!.sdp), iceUfrag(a.currentLocalDescription!.sdp), 'no further restart');

@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { utf8Decode, utf8Encode } from '../core/index.js';
+import { formatFingerprint } from '../sdp/index.js';
 import { Network } from '../sim/index.js';
+import { localFingerprint } from './description.js';
 import { addPeer, call, certificate, eventsOf, must, negotiate, remoteChannel, texts, type TestPeer } from './pair.fixture.js';
 
 function pair(seed: number, link: { delay?: number; loss?: number; jitter?: number } = { delay: 10 }) {
@@ -54,8 +56,8 @@ for (const side of ['answer', 'offer'] as const) {
     const { net, a, b } = pair(side === 'answer' ? 22 : 23);
     let h = 0;
     call(a, (now) => (h = must(a.pc.createDataChannel(now, 'secret'))));
-    const wrong = certificate(2).fingerprint('sha-256').value;
-    const mangle = (s: string) => s.replace(/a=fingerprint:sha-256 \S+/, `a=fingerprint:sha-256 ${wrong}`);
+    const wrong = formatFingerprint(localFingerprint(certificate(2)));
+    const mangle = (s: string) => s.replace(/a=fingerprint:sha-256 \S+/, `a=fingerprint:${wrong}`);
     negotiate(a, b, side === 'answer' ? { mangleAnswer: mangle } : { mangleOffer: mangle });
     const victim = side === 'answer' ? a : b;
     assert.ok(net.runUntil(() => victim.pc.connectionState === 'failed', { timeout: 10_000 }));
