@@ -21,11 +21,6 @@ export interface ChannelRecord {
   opened: boolean;
   readyState: ChannelReadyState;
   bufferedAmountLowThreshold: number;
-  /**
-   * The application sent since the last bufferedamountlow. The association counts DCEP
-   * control messages in the buffered amount too, so their departure must not fire the event.
-   */
-  sentSinceLow: boolean;
   messagesSent: number;
   bytesSent: number;
   messagesReceived: number;
@@ -51,7 +46,6 @@ export class ChannelTable {
       opened,
       readyState: 'connecting',
       bufferedAmountLowThreshold: 0,
-      sentSinceLow: false,
       messagesSent: 0,
       bytesSent: 0,
       messagesReceived: 0,

@@ -36,6 +36,10 @@ test('offer/answer, trickle, connect, and messages both ways on a DCEP channel',
   assert.equal(a.pc.channel(chat)!.id! % 2, 1);
   assert.equal(b.pc.channel(bChat)!.protocol, 'p1');
   assert.equal(b.pc.channel(bChat)!.id, a.pc.channel(chat)!.id);
+  net.run({ for: 1000 });
+  assert.equal(eventsOf(a, 'channel-buffered-amount-low').length, 0, 'DCEP traffic is not application data');
+  assert.equal(eventsOf(b, 'channel-buffered-amount-low').length, 0);
+  assert.equal(a.pc.channel(chat)!.bufferedAmount, 0);
 
   const big = new Uint8Array(256 * 1024).map((_, i) => i * 7);
   call(a, (now) => {

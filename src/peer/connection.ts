@@ -472,7 +472,6 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
     }
     rec.messagesSent++;
     rec.bytesSent += data.length;
-    rec.sentSinceLow = true;
     return ok(undefined);
   }
 
@@ -765,9 +764,7 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
       }
       case 'channel-buffered-amount-low': {
         const rec = this.channels.stream(o.id);
-        if (!rec?.sentSinceLow) return;
-        rec.sentSinceLow = false;
-        this.emit({ type: 'channel-buffered-amount-low', handle: rec.handle });
+        if (rec) this.emit({ type: 'channel-buffered-amount-low', handle: rec.handle });
         return;
       }
       case 'channel-error': {
