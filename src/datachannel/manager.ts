@@ -21,7 +21,7 @@ import { logger } from '../core/log.js';
 import { utf8Decode, utf8Encode } from '../core/bytes.js';
 import type { Millis } from '../core/time.js';
 import { SctpAssociation, type SctpAssociationOptions, type SctpEvent } from '../sctp/association.js';
-import { MAX_CHANNEL_ID, MAX_CHANNELS, Ppid, Priority } from './constants.js';
+import { MAX_CHANNEL_ID, MAX_CHANNELS, MAX_LABEL_BYTES, Ppid, Priority } from './constants.js';
 import { channelTypeFor, decodeDcep, encodeDcep, reliabilityOf, type DcepOpen } from './dcep.js';
 
 const log = logger('sansrtc:datachannel');
@@ -213,7 +213,7 @@ export class DataChannelManager implements Engine<Datagram | DataChannelCommand,
     }
     const label = o.label ?? '';
     const protocol = o.protocol ?? '';
-    if (utf8Encode(label).length > 65535 || utf8Encode(protocol).length > 65535) {
+    if (utf8Encode(label).length > MAX_LABEL_BYTES || utf8Encode(protocol).length > MAX_LABEL_BYTES) {
       return err(new SansRtcError('invalid-options', 'label or protocol longer than 65535 bytes'));
     }
     const negotiated = o.negotiated ?? false;
