@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { utf8Decode, utf8Encode } from '../core/index.js';
+import { transportAddress, utf8Decode, utf8Encode } from '../core/index.js';
+import { StunServer } from '../ice/index.js';
 import { formatFingerprint } from '../sdp/index.js';
 import { Network } from '../sim/index.js';
+import { TurnServer } from '../turn/index.js';
 import { localFingerprint } from './description.js';
 import { addPeer, call, certificate, eventsOf, must, negotiate, remoteChannel, texts, type TestPeer } from './pair.fixture.js';
 
@@ -167,4 +169,40 @@ test('close(): the peer learns it (SCTP ABORT), no events after close on the clo
     const r = a.pc.send(now, h, new Uint8Array(1), true);
     assert.equal(!r.ok && r.error.name, 'InvalidStateError');
   });
+});
+
+test('behind symmetric NATs, through STUN and a TURN relay (relay-only policy on one side)', () => {
+  const net = new Network({ seed: 28 });
+  const internet = net.addRouter('internet');
+  const natA = net.addNat({ type: 'symmetric', publicAddress: '203.0.113.1', name: 'natA' });
+  const natB = net.addNat({ type: 'symmetric', publicAddress: '198.51.100.1', name: 'natB' });
+  const ha = net.addHost('a', ['10.0.0.2'], { behind: natA });
+  const hb = net.addHost('b', ['10.1.0.2'], { behind: natB });
+  const hs = net.addHost('stun', ['192.0.2.1']);
+  const ht = net.addHost('turn', ['192.0.2.2']);
+  net.link(ha, natA, { delay: 1 });
+  net.link(hb, natB, { delay: 1 });
+  net.link(natA, internet, { delay: 15 });
+  net.link(natB, internet, { delay: 20 });
+  net.link(hs, internet, { delay: 5 });
+  net.link(ht, internet, { delay: 5 });
+  const stun = net.attach(hs, new StunServer(), { port: 3478 }).address;
+  const turn = transportAddress('192.0.2.2', 3478);
+  const relayPorts = { min: 50000, max: 50007 };
+  const server = new TurnServer({ listen: turn, realm: 'sim.test', users: { u: 'relay-secret' }, rng: net.random(), relayPorts });
+  net.attach(ht, server, { ports: [turn.port, ...Array.from({ length: 8 }, (_, i) => relayPorts.min + i)] });
+  const turnServers = [{ server: turn, username: 'u', password: 'relay-secret' }];
+  const a = addPeer(net, 'a', ha, { stunServers: [stun], turnServers, iceTransportPolicy: 'relay' });
+  const b = addPeer(net, 'b', hb, { stunServers: [stun], turnServers });
+  let h = 0;
+  call(a, (now) => (h = must(a.pc.createDataChannel(now, 'relayed'))));
+  negotiate(a, b);
+  assert.ok(net.runUntil(() => a.pc.channel(h)?.readyState === 'open' && remoteChannel(b, 'relayed') !== undefined, { timeout: 30_000 }));
+  assert.ok(eventsOf(a, 'ice-candidate').every((e) => e.candidate === null || / typ relay /.test(e.candidate)), 'relay policy: relay candidates only');
+  assert.equal(a.pc.stats(net.now).transport.selectedCandidatePair!.local.type, 'relay');
+  const big = new Uint8Array(100_000).map((_, i) => i);
+  call(a, (now) => must(a.pc.send(now, h, big, true)));
+  assert.ok(net.runUntil(() => b.received.length === 1, { timeout: 10_000 }));
+  assert.deepEqual(b.received[0]!.data, big);
+  assert.equal(net.counters.get('dropped:mtu'), 0, 'DTLS records fit the path through the relay');
 });
