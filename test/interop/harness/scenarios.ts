@@ -54,6 +54,8 @@ export interface ScenarioResult {
   readonly localSdp: string;
   readonly remoteSdp: string;
   readonly localCandidates: string[];
+  /** getStats() entries for data channels, the transport and the selected pair. */
+  readonly stats: string;
 }
 
 export interface Agent {
@@ -551,6 +553,25 @@ export function installAgent(RTC: typeof RTCPeerConnection, emit: (message: Sign
     },
   };
 
+  /** The data-channel, transport and selected-pair entries of getStats(), for failure reports. */
+  async function statsSummary(s: Session): Promise<string> {
+    try {
+      const report = await withTimeout(s.pc.getStats(), 2000, 'getStats');
+      const keep = ['data-channel', 'transport', 'candidate-pair', 'peer-connection'];
+      const out: string[] = [];
+      report.forEach((v: Record<string, unknown>) => {
+        if (!keep.includes(String(v['type']))) return;
+        if (v['type'] === 'candidate-pair' && v['nominated'] !== true && v['state'] !== 'succeeded') return;
+        const { timestamp: _t, ...rest } = v;
+        void _t;
+        out.push(JSON.stringify(rest));
+      });
+      return out.join('\n    ') || '(empty)';
+    } catch (e) {
+      return `(getStats failed: ${(e as Error).message})`;
+    }
+  }
+
   async function addCandidate(s: Session, c: RTCIceCandidateInit): Promise<void> {
     try {
       await s.pc.addIceCandidate(c);
@@ -671,9 +692,15 @@ export function installAgent(RTC: typeof RTCPeerConnection, emit: (message: Sign
           emit({ session: id, kind: 'description', type: local.type, sdp: local.sdp });
         }
         await sc.body(c);
+        // W3C 6.2: every channel that opens fires 'open', including one announced by a
+        // 'datachannel' event (its readyState is already 'open' then; 'open' follows).
+        await new Promise((r) => setTimeout(r, 0));
+        for (const [label, t] of s.channels) {
+          if (!t.events.some((e) => e.startsWith('open'))) fail(`channel '${label}' never fired 'open' (events: ${t.events.join(',') || 'none'})`);
+        }
       } catch (e) {
         const err = e instanceof Error ? e : new Error(String(e));
-        throw new Error(`[${role}] ${err.message}\n  events:\n    ${s.events.join('\n    ')}`);
+        throw new Error(`[${role}] ${err.message}\n  events:\n    ${s.events.join('\n    ')}\n  stats: ${await statsSummary(s)}`);
       }
       log(s, 'scenario done');
       return {
@@ -684,6 +711,7 @@ export function installAgent(RTC: typeof RTCPeerConnection, emit: (message: Sign
         localSdp: s.pc.localDescription?.sdp ?? '',
         remoteSdp: s.remoteSdp,
         localCandidates: s.localCandidates.slice(),
+        stats: await statsSummary(s),
       };
     },
 
