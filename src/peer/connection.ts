@@ -439,7 +439,10 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
       },
       false,
     );
-    if (this.dcm) {
+    if (this.sctp === 'closed') {
+      // The association is gone (the peer closed, or DTLS failed): the channel cannot open.
+      this.retireChannel(rec);
+    } else if (this.dcm) {
       const opened = this.openOnAssociation(this.dcm, rec);
       if (!opened.ok) {
         this.channels.retire(rec);

@@ -164,6 +164,11 @@ test('close(): the peer learns it (SCTP ABORT), no events after close on the clo
   assert.equal(a.events.length, before, 'close() fires no events (W3C 4.4.1.6)');
   assert.deepEqual(eventsOf(b, 'channel-closed').map((e) => e.handle), [hb]);
   assert.equal(b.pc.sctpState, 'closed');
+  call(b, (now) => {
+    const late = must(b.pc.createDataChannel(now, 'late'));
+    assert.equal(b.pc.channel(late)!.readyState, 'closed', 'no association to open it on');
+  });
+  assert.equal(eventsOf(b, 'channel-closed').length, 2);
   assert.equal(a.pc.pollTimeout(), undefined, 'nothing left to do');
   call(a, (now) => {
     const r = a.pc.send(now, h, new Uint8Array(1), true);
