@@ -78,3 +78,13 @@ test('event classes carry their payloads', () => {
   const dc = new RTCDataChannelEvent('datachannel', { channel: { label: 'x' } });
   assert.equal(dc.channel.label, 'x');
 });
+
+test('RTCCertificate: ECDSA P-256 with a sha-256 fingerprint, other algorithms refused', async () => {
+  const { RTCPeerConnection } = await import('./peer-connection.js');
+  const cert = await RTCPeerConnection.generateCertificate({ name: 'ECDSA', namedCurve: 'P-256' });
+  assert.ok(cert.expires > Date.now());
+  const [fp] = cert.getFingerprints();
+  assert.equal(fp!.algorithm, 'sha-256');
+  assert.match(fp!.value, /^([0-9a-f]{2}:){31}[0-9a-f]{2}$/);
+  await assert.rejects(RTCPeerConnection.generateCertificate({ name: 'RSASSA-PKCS1-v1_5' }), (e: DOMException) => e.name === 'NotSupportedError');
+});

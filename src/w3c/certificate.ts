@@ -1,6 +1,6 @@
 /** RTCCertificate (W3C WebRTC 1.0 section 4.9): an ECDSA P-256 key and self-signed certificate. */
 
-import { generateCertificate } from '../dtls/index.js';
+import { fingerprintHex, generateCertificate } from '../dtls/index.js';
 import type { DtlsCertificate, FingerprintAlgorithm } from '../dtls/index.js';
 
 export interface RTCDtlsFingerprint {
@@ -25,7 +25,7 @@ export class RTCCertificate {
   getFingerprints(): RTCDtlsFingerprint[] {
     const algorithm: FingerprintAlgorithm = 'sha-256';
     const f = this.dtls.fingerprint(algorithm);
-    return [{ algorithm: f.algorithm, value: f.value.toLowerCase() }];
+    return [{ algorithm: f.algorithm, value: fingerprintHex(f).toLowerCase() }];
   }
 }
 

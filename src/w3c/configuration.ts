@@ -5,7 +5,7 @@
  * from setConfiguration.
  */
 
-import { transportAddress } from '../core/index.js';
+import { isIpLiteral, transportAddress } from '../core/index.js';
 import type { TransportAddress } from '../core/index.js';
 import { invalidAccessError, syntaxError } from './errors.js';
 import type { RTCCertificate } from './certificate.js';
@@ -43,12 +43,14 @@ export interface ParsedIceServers {
 
 const DEFAULT_PORT: Readonly<Record<string, number>> = { stun: 3478, stuns: 5349, turn: 3478, turns: 5349 };
 
-/** An IP literal, or `localhost`, as an address; undefined for a name that needs DNS. */
+/**
+ * An IP literal, or `localhost`, as an address; undefined for a name that needs DNS (and for
+ * text shaped like a literal that is not one, such as `999.1.1.1` or `[1::2::3]`).
+ */
 function literalHost(host: string): string | undefined {
   if (host === 'localhost') return '127.0.0.1';
-  if (host.startsWith('[') && host.endsWith(']')) return host.slice(1, -1);
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(host)) return host;
-  return undefined;
+  const literal = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  return isIpLiteral(literal) ? literal : undefined;
 }
 
 interface IceUrl {
