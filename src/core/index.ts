@@ -4,6 +4,7 @@ export * from './counters.js';
 export * from './demux.js';
 export * from './engine.js';
 export * from './errors.js';
+export * from './ip.js';
 export * from './log.js';
 export * from './queue.js';
 export * from './random.js';

@@ -3,21 +3,12 @@
  * and vetting signalled remote candidates.
  */
 
-import { addressKey, transportAddress } from '../core/index.js';
+import { addressKey, isIpLiteral, transportAddress } from '../core/index.js';
 import type { TransportAddress } from '../core/index.js';
 import type { Candidate, CandidateType } from '../sdp/index.js';
 import { COMPONENT_ID, MAX_PWD_LENGTH, MAX_UFRAG_LENGTH } from './constants.js';
 import { candidatePriority, foundation } from './priority.js';
 import type { LocalCandidate } from './checklist.js';
-
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-const IPV6 = /^[0-9a-fA-F:.]+$/;
-
-/** Whether `s` is an IPv4 or IPv6 literal (not a host name such as an mDNS `.local`). */
-export function isIpLiteral(s: string): boolean {
-  if (IPV4.test(s)) return true;
-  return s.includes(':') && IPV6.test(s) && s.length <= 45;
-}
 
 /**
  * The address without an IPv6 zone id (`fe80::1%eth0` -> `fe80::1`): Node reports link-local

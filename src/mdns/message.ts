@@ -12,9 +12,11 @@ import {
   DecodeError,
   type Result,
   err,
+  formatIpv4,
+  formatIpv6,
   ok,
+  parseIp,
 } from '../core/index.js';
-import { formatIpv4, formatIpv6, parseIp } from '../stun/ip.js';
 import {
   CLASS_IN,
   MAX_MESSAGE_BYTES,

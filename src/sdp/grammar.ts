@@ -4,6 +4,7 @@
  * data-channel view.
  */
 
+import { isIpLiteral } from '../core/index.js';
 import { MAX_ADDRESS_LENGTH, MAX_PORT } from './constants.js';
 
 /** RFC 8839 5.1: ice-char = ALPHA / DIGIT / "+" / "/". */
@@ -30,40 +31,8 @@ export function parsePort(text: string): number | undefined {
   return parseDecimal(text, 5, 0, MAX_PORT);
 }
 
-const IP4 = /^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}$/;
-/** Hex groups and colons, optionally ending in a dotted IPv4 (RFC 4291 2.2); checked further below. */
-const IP6_CHARS = /^[0-9A-Fa-f:.]+$/;
 /** RFC 8866 9 FQDN: 4*(alpha-numeric / "-" / "."), loosened to any length >= 1 and "_" (seen in the wild). */
 const HOST = /^[A-Za-z0-9_.-]+$/;
-
-function isIp4(text: string): boolean {
-  return IP4.test(text);
-}
-
-function isIp6(text: string): boolean {
-  if (!IP6_CHARS.test(text) || !text.includes(':')) return false;
-  const halves = text.split('::');
-  if (halves.length > 2) return false;
-  let groups = 0;
-  for (let h = 0; h < halves.length; h++) {
-    const half = halves[h]!;
-    if (half === '') continue;
-    const parts = half.split(':');
-    for (let i = 0; i < parts.length; i++) {
-      const p = parts[i]!;
-      const last = h === halves.length - 1 && i === parts.length - 1;
-      if (last && p.includes('.')) {
-        if (!isIp4(p)) return false;
-        groups += 2;
-      } else if (/^[0-9A-Fa-f]{1,4}$/.test(p)) {
-        groups += 1;
-      } else {
-        return false;
-      }
-    }
-  }
-  return halves.length === 2 ? groups < 8 : groups === 8;
-}
 
 /**
  * RFC 8839 5.1 / RFC 8866 9 connection-address: an IPv4 or IPv6 literal or a host name
@@ -71,7 +40,6 @@ function isIp6(text: string): boolean {
  */
 export function isConnectionAddress(text: string): boolean {
   if (text.length === 0 || text.length > MAX_ADDRESS_LENGTH) return false;
-  if (text.includes(':')) return isIp6(text);
-  if (/^[0-9.]+$/.test(text)) return isIp4(text);
+  if (text.includes(':') || /^[0-9.]+$/.test(text)) return isIpLiteral(text);
   return HOST.test(text);
 }

@@ -16,6 +16,7 @@ import { addressKey, transportAddress, type TransportAddress } from '../core/add
 import { Counters } from '../core/counters.js';
 import type { Datagram, Engine, Transmit } from '../core/engine.js';
 import { SansRtcError } from '../core/errors.js';
+import { canonicalIp } from '../core/ip.js';
 import { logger } from '../core/log.js';
 import { SeededRandom } from '../core/random.js';
 import type { Millis } from '../core/time.js';
@@ -37,7 +38,6 @@ import {
   STALE_TIMER_COMPACTION,
 } from './constants.js';
 import { EventHeap } from './heap.js';
-import { canonicalIp } from './ip.js';
 import { PacketSlab } from './slab.js';
 import { Attachment, EngineRecord, type AnyEngine, type EngineCounter, type EventOut } from './attachment.js';
 import { DEFAULT_LINK_PARAMS, resolveLinkParams, type DropReason } from './link.js';

@@ -3,10 +3,9 @@
  * XOR-MAPPED-ADDRESS, XOR-PEER-ADDRESS, XOR-RELAYED-ADDRESS and ALTERNATE-SERVER.
  */
 
-import { DecodeError, err, ok, type ByteWriter, type Result, type TransportAddress } from '../core/index.js';
+import { DecodeError, err, formatIpv6, ok, parseIp, type ByteWriter, type Result, type TransportAddress } from '../core/index.js';
 import { MAGIC_COOKIE } from './constants.js';
 import { AddressFamilyNumber } from './types.js';
-import { formatIpv6, parseIp } from './ip.js';
 
 /**
  * Reads the address value at `msg[at..at+len)`. For the XOR forms (`xor`), the mask is the

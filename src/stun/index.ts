@@ -11,4 +11,4 @@ export { isStunMessage, newTransactionId, transactionKey, messageType, methodOf,
 export { verifyIntegrity, shortTermKey, longTermKey, userhash, opaqueString } from './integrity.js';
 export * from './error-codes.js';
 export * from './transactions.js';
-export { parseIp, formatIpv4, formatIpv6 } from './ip.js';
+export { parseIp, formatIpv4, formatIpv6 } from '../core/ip.js';

@@ -1,8 +1,18 @@
 /**
- * Textual IP addresses to bytes and back, for the address attributes (RFC 8489 14.1, 14.2).
- * Output text follows RFC 5952 (lower case, longest zero run compressed), the form Node's
- * `dgram` reports, so decoded addresses compare equal to socket addresses.
+ * Textual IP addresses: parsed to their 4 or 16 bytes, formatted back as RFC 5952 text (lower
+ * case, the longest run of zero groups compressed, IPv4-mapped tails dotted), which is the
+ * form Node's `dgram` reports, so formatted and canonical addresses compare equal to socket
+ * addresses. One parser serves every layer: STUN and mDNS address records, ICE and SDP
+ * candidate vetting, the simulator's address book and ICE server URLs.
  */
+
+import type { AddressFamily } from './address.js';
+
+/**
+ * The longest IP literal without a zone: six hex groups and a dotted IPv4 tail
+ * (`ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255`), INET6_ADDRSTRLEN less its NUL.
+ */
+const MAX_IP_LITERAL_LENGTH = 45;
 
 /** Parses dotted-quad IPv4 into `out` at `at`; false when malformed. */
 function parseIpv4Into(s: string, out: Uint8Array, at: number): boolean {
@@ -86,7 +96,10 @@ function parseIpv6(text: string): Uint8Array | undefined {
   return out;
 }
 
-/** The 4 or 16 bytes of a textual IP address, or undefined when it is not one. */
+/**
+ * The 4 or 16 bytes of a textual IP address, or undefined when it is not one. IPv4 is strict
+ * dotted-quad (no leading zeros); an IPv6 `%zone` is accepted and dropped.
+ */
 export function parseIp(text: string): Uint8Array | undefined {
   if (text.includes(':')) return parseIpv6(text);
   const out = new Uint8Array(4);
@@ -125,4 +138,31 @@ export function formatIpv6(b: Uint8Array): string {
   const left = groups.slice(0, bestAt).map((g) => g.toString(16)).join(':');
   const right = groups.slice(bestAt + bestLen).map((g) => g.toString(16)).join(':');
   return `${left}::${right}`;
+}
+
+/**
+ * IPv6 text in its RFC 5952 canonical form, so that `2001:DB8:0::1` and `2001:db8::1` name
+ * the same host. IPv4 text, addresses with a zone (`%eth0`) and text that is not an address
+ * are returned unchanged.
+ */
+export function canonicalIp(address: string): string {
+  if (!address.includes(':') || address.includes('%')) return address;
+  const bytes = parseIpv6(address);
+  return bytes === undefined ? address : formatIpv6(bytes);
+}
+
+/**
+ * The family of an IP literal, or undefined for anything else: a host name (such as an mDNS
+ * `.local` name), malformed text, or an address with a zone.
+ */
+export function ipFamily(text: string): AddressFamily | undefined {
+  if (text.length > MAX_IP_LITERAL_LENGTH || text.includes('%')) return undefined;
+  const bytes = parseIp(text);
+  if (bytes === undefined) return undefined;
+  return bytes.length === 4 ? 'IPv4' : 'IPv6';
+}
+
+/** Whether `text` is an IPv4 or IPv6 literal (not a host name such as an mDNS `.local`). */
+export function isIpLiteral(text: string): boolean {
+  return ipFamily(text) !== undefined;
 }
