@@ -344,7 +344,7 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
     }
     // W3C 4.4.1.5: an offer in have-local-offer rolls ours back first (perfect negotiation).
     if (desc.type === 'offer' && s === 'have-local-offer') this.rollbackLocal();
-    // RFC 8445 6.1.1: the offerer controls, unless the answerer... is full and the offerer lite.
+    // RFC 8445 6.1.1: the answerer is controlled, unless the offerer is ice-lite.
     const ice = this.ensureIce(m.iceLite ? 'controlling' : 'controlled');
     const remote: RemoteDescription = { type: desc.type, sdp: desc.sdp, parsed: parsed.value };
     this.applyRemoteTransport(ice, parsed.value);
@@ -378,8 +378,9 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
     if (c && text !== '' && (c.sdpMid ?? null) === null && (c.sdpMLineIndex ?? null) === null) {
       return err(new PeerError('TypeError', 'a candidate needs sdpMid or sdpMLineIndex'));
     }
-    const dc = remote.parsed.dataChannel;
-    if (c?.usernameFragment != null && c.usernameFragment !== dc.iceUfrag) {
+    // W3C 4.4.1.6: the ufrag of an applied remote description, pending or current.
+    const ufrags = [this.pendingRemote, this.currentRemote].map((d) => d?.parsed.dataChannel.iceUfrag);
+    if (c?.usernameFragment != null && !ufrags.includes(c.usernameFragment)) {
       return err(new PeerError('OperationError', `no remote description with ufrag ${c.usernameFragment}`));
     }
     if (c && !this.knownSection(remote.parsed, c)) {
@@ -467,7 +468,7 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
     if (data.length > this.remoteMaxMessageSize) {
       return err(new PeerError('TypeError', `message of ${data.length} bytes exceeds max-message-size ${this.remoteMaxMessageSize}`));
     }
-    // The manager takes text as a string (it encodes it again): see the report on this gap.
+    // The manager takes text as a string and encodes it again (README, known gaps).
     const r = this.dcm.send(now, rec.id, binary ? data : utf8Decode(data));
     if (!r.ok) {
       const name = r.error.code === 'message-too-large' ? 'TypeError' : r.error.code === 'send-buffer-full' ? 'OperationError' : 'InvalidStateError';
