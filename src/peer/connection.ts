@@ -33,7 +33,7 @@ import {
   ok,
 } from '../core/index.js';
 import { DataChannelManager, type DataChannelOutput } from '../datachannel/index.js';
-import { DtlsEndpoint, type DtlsCertificate, type DtlsOutput } from '../dtls/index.js';
+import { DtlsEndpoint, type DtlsCertificate, type DtlsOutput, type RemoteFingerprint } from '../dtls/index.js';
 import {
   IceAgent,
   type IceConnectionState,
@@ -67,14 +67,12 @@ import {
 import {
   answerLayout,
   answerSetup,
-  dtlsFingerprints,
   INITIAL_LAYOUT,
   localFingerprint,
   offererRole,
   renderDescription,
   sameSdp,
   type DtlsRole,
-  type HexFingerprint,
   type Layout,
   type LocalParams,
 } from './description.js';
@@ -177,7 +175,7 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
   private restartApplied = false;
 
   // What the remote description told us.
-  private remoteFingerprints: HexFingerprint[] = [];
+  private remoteFingerprints: readonly RemoteFingerprint[] = [];
   private remoteMaxMessage = SDP_DEFAULT_MAX_MESSAGE_SIZE;
   private remoteSctpPort = DEFAULT_SCTP_PORT;
 
@@ -930,7 +928,7 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
 
   private applyRemoteTransport(ice: IceAgent, parsed: ParsedDataChannelDescription): void {
     const m = parsed.dataChannel;
-    this.remoteFingerprints = dtlsFingerprints(m.fingerprints);
+    this.remoteFingerprints = m.fingerprints; // digest bytes, as DTLS compares them
     this.dtls?.handleInput(this.now, { type: 'set-remote-fingerprints', fingerprints: this.remoteFingerprints });
     this.remoteMaxMessage = m.maxMessageSize;
     this.remoteSctpPort = m.sctpPort;

@@ -4,7 +4,7 @@
  * the candidates gathered so far. Sections of a remote offer that we do not implement (audio,
  * video, a second data section) are answered rejected, port 0 (RFC 8829 5.3.1, RFC 3264 6).
  */
-import { err, fromHex, ok, toHex, type Result } from '../core/index.js';
+import { err, ok, type Result } from '../core/index.js';
 import type { DtlsCertificate } from '../dtls/index.js';
 import {
   buildDataChannelSession,
@@ -110,25 +110,10 @@ export function offererRole(answer: SetupRole | undefined): Result<DtlsRole, Pee
   return err(new PeerError('InvalidAccessError', `an answer cannot carry a=setup:${answer} (RFC 8842 5.2)`));
 }
 
-/**
- * The SDP form (digest bytes) of our certificate's sha-256 fingerprint. The DTLS layer is
- * moving its `Fingerprint.value` from hex text to bytes; both are accepted here.
- */
+/** Our certificate's sha-256 fingerprint for a=fingerprint (RFC 8122 5, RFC 8829 5.2.1). */
 export function localFingerprint(cert: DtlsCertificate): SdpFingerprint {
   const f = cert.fingerprint('sha-256');
-  const value: Uint8Array | string = f.value;
-  return { algorithm: f.algorithm, value: typeof value === 'string' ? fromHex(value)! : value };
-}
-
-/** A peer fingerprint as the DTLS endpoint takes it (SDP hex text, RFC 8122 5). */
-export interface HexFingerprint {
-  readonly algorithm: string;
-  readonly value: string;
-}
-
-/** SDP fingerprints (bytes) in the hex form every version of the DTLS endpoint compares. */
-export function dtlsFingerprints(fps: readonly SdpFingerprint[]): HexFingerprint[] {
-  return fps.map((f) => ({ algorithm: f.algorithm, value: toHex(f.value, ':').toUpperCase() }));
+  return { algorithm: f.algorithm, value: f.value };
 }
 
 /** W3C 4.4.1.5: a description applied by text must be the one we created (line endings aside). */
