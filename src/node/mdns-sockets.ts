@@ -9,20 +9,12 @@
  */
 
 import dgram from 'node:dgram';
-import {
-  type AddressFamily,
-  Counters,
-  type Transmit,
-  type TransportAddress,
-  logger,
-  transportAddress,
-} from '../core/index.js';
+import { type AddressFamily, type Transmit, type TransportAddress, logger, transportAddress } from '../core/index.js';
 import { MDNS_IPV4_GROUP, MDNS_IPV6_GROUP, MDNS_PORT } from '../mdns/index.js';
 import { MDNS_MULTICAST_TTL } from './constants.js';
 import { LinkFilter, type LocalInterface, familiesOf } from './interfaces.js';
 import { literalLookup } from './lookup.js';
-import type { DatagramReceiver, DatagramTransport } from './transport.js';
-import { closeSocket, sendFrom } from './udp-sockets.js';
+import { SocketSet, bindSocket, closeSocket, sendFrom } from './socket-set.js';
 
 const log = logger('sansrtc:node');
 
@@ -69,25 +61,11 @@ function bindWildcard(family: AddressFamily, port: number): Promise<dgram.Socket
     ipv6Only: family === 'IPv6',
     lookup: literalLookup,
   });
-  return new Promise((resolve, reject) => {
-    const onError = (e: Error): void => {
-      socket.close();
-      reject(e);
-    };
-    socket.once('error', onError);
-    socket.bind({ port, address: family === 'IPv6' ? '::' : '0.0.0.0', exclusive: false }, () => {
-      socket.off('error', onError);
-      resolve(socket);
-    });
-  });
+  return bindSocket(socket, { port, address: family === 'IPv6' ? '::' : '0.0.0.0', exclusive: false });
 }
 
-export class MdnsSockets implements DatagramTransport {
-  readonly counters = new Counters<MdnsSocketsCounter>();
-  private readonly sockets: readonly FamilySocket[];
+export class MdnsSockets extends SocketSet<FamilySocket, MdnsSocketsCounter> {
   private readonly link: LinkFilter;
-  private receiver: DatagramReceiver | undefined;
-  private closing: Promise<void> | undefined;
 
   /** Opens a socket for each family among `interfaces`; rejects if any cannot bind. */
   static async open(options: MdnsSocketsOptions): Promise<MdnsSockets> {
@@ -123,28 +101,15 @@ export class MdnsSockets implements DatagramTransport {
     );
   }
 
+  /** Its `localAddresses` are the bound wildcard addresses (port 5353 unless asked otherwise or taken). */
   private constructor(link: LinkFilter, sockets: FamilySocket[]) {
+    super(sockets);
     this.link = link;
-    this.sockets = sockets;
     for (const s of sockets) this.setUp(s);
   }
 
-  /** The bound wildcard addresses (port 5353 unless asked otherwise or taken). */
-  get localAddresses(): TransportAddress[] {
-    return this.sockets.map((s) => s.local);
-  }
-
-  setReceiver(receive: DatagramReceiver | undefined): void {
-    this.receiver = receive;
-  }
-
-  send(t: Transmit): boolean {
-    const to = t.to;
-    if (!to) {
-      this.counters.inc('no-destination');
-      return false;
-    }
-    const s = this.sockets.find((x) => x.family === to.family);
+  protected sendTo(t: Transmit, to: TransportAddress): boolean {
+    const s = this.bound.find((x) => x.family === to.family);
     if (!s || this.closing) {
       this.counters.inc('no-socket');
       return false;
@@ -162,13 +127,6 @@ export class MdnsSockets implements DatagramTransport {
       sent = sendFrom(s.socket, t.data, to, this.counters) || sent;
     }
     return sent;
-  }
-
-  close(): Promise<void> {
-    this.closing ??= Promise.all(this.sockets.map((s) => closeSocket(s.socket))).then(() => {
-      this.receiver = undefined;
-    });
-    return this.closing;
   }
 
   private setUp(s: FamilySocket): void {

@@ -11,7 +11,6 @@
 import dgram from 'node:dgram';
 import {
   type AddressFamily,
-  Counters,
   type Datagram,
   type Transmit,
   type TransportAddress,
@@ -22,7 +21,7 @@ import {
 import { SOCKET_BUFFER_BYTES } from './constants.js';
 import type { LocalInterface } from './interfaces.js';
 import { literalLookup } from './lookup.js';
-import type { DatagramReceiver, DatagramTransport } from './transport.js';
+import { type BoundSocket, SocketSet, bindSocket, sendFrom } from './socket-set.js';
 
 const log = logger('sansrtc:node');
 
@@ -37,11 +36,6 @@ export interface UdpSocketsOptions {
   readonly ref?: boolean;
 }
 
-interface BoundSocket {
-  readonly socket: dgram.Socket;
-  readonly local: TransportAddress;
-}
-
 /** An address that could not be bound, and why. */
 export interface BindFailure {
   readonly address: string;
@@ -51,17 +45,7 @@ export interface BindFailure {
 function openSocket(address: string, port: number): Promise<dgram.Socket> {
   const family = address.includes(':') ? 'udp6' : 'udp4';
   const socket = dgram.createSocket({ type: family, ipv6Only: family === 'udp6', lookup: literalLookup });
-  return new Promise((resolve, reject) => {
-    const onError = (e: Error): void => {
-      socket.close();
-      reject(e);
-    };
-    socket.once('error', onError);
-    socket.bind({ address, port, exclusive: true }, () => {
-      socket.off('error', onError);
-      resolve(socket);
-    });
-  });
+  return bindSocket(socket, { address, port, exclusive: true });
 }
 
 /** Asks for bigger kernel buffers; the kernel may clamp or refuse, which is fine. */
@@ -74,58 +58,16 @@ export function growBuffers(socket: dgram.Socket): void {
   }
 }
 
-/**
- * Closes `socket` and resolves once its handle is gone. The 'close' event comes before
- * libuv releases the handle (in the loop's closing phase, after this turn's immediates), so
- * we wait one more loop turn: after that `process.getActiveResourcesInfo()` no longer
- * lists it.
- */
-export async function closeSocket(socket: dgram.Socket): Promise<void> {
-  await new Promise<void>((resolve) => {
-    try {
-      socket.close(() => resolve());
-    } catch {
-      resolve(); // already closed
-    }
-  });
-  await new Promise<void>((resolve) => setImmediate(resolve));
-  await new Promise<void>((resolve) => setImmediate(resolve));
-}
-
-/**
- * Sends `data` to `to`; a refusal that Node throws synchronously (a bad port or address
- * from a peer's candidate) is counted as 'send-error' instead of reaching the caller.
- */
-export function sendFrom<K extends string>(
-  socket: dgram.Socket,
-  data: Uint8Array,
-  to: TransportAddress,
-  counters: Counters<K | 'send-error' | 'sent'>,
-): boolean {
-  try {
-    socket.send(data, to.port, to.address);
-  } catch (e) {
-    counters.inc('send-error');
-    log.debug(`send to ${addressKey(to)} refused: ${(e as Error).message}`);
-    return false;
-  }
-  counters.inc('sent');
-  return true;
-}
-
-export class UdpSockets implements DatagramTransport {
-  readonly counters = new Counters<UdpSocketsCounter>();
+export class UdpSockets extends SocketSet<BoundSocket, UdpSocketsCounter> {
   /** Addresses that failed to bind (the others are open). */
   readonly bindFailures: readonly BindFailure[];
-  private readonly bound: readonly BoundSocket[];
-  private receiver: DatagramReceiver | undefined;
-  private closing: Promise<void> | undefined;
 
   /**
    * Binds every address. Addresses that fail are listed in `bindFailures`; if none binds,
-   * the promise rejects with the first error.
+   * the promise rejects with the first error. (`override`: it shadows the constructor's
+   * inherited `Function.prototype.bind`, as it did before UdpSockets had a base class.)
    */
-  static async bind(options: UdpSocketsOptions): Promise<UdpSockets> {
+  static override async bind(options: UdpSocketsOptions): Promise<UdpSockets> {
     const port = options.port ?? 0;
     const addresses = options.addresses.map((a) => (typeof a === 'string' ? a : a.address));
     const results = await Promise.allSettled(addresses.map((a) => openSocket(a, port)));
@@ -143,32 +85,21 @@ export class UdpSockets implements DatagramTransport {
   }
 
   private constructor(sockets: dgram.Socket[], failures: BindFailure[], ref: boolean) {
+    super(
+      sockets.map((socket) => {
+        const a = socket.address();
+        return { socket, local: transportAddress(a.address, a.port) };
+      }),
+    );
     this.bindFailures = failures;
-    this.bound = sockets.map((socket) => {
-      const a = socket.address();
-      const entry = { socket, local: transportAddress(a.address, a.port) };
+    for (const entry of this.bound) {
       this.listen(entry);
-      growBuffers(socket);
-      if (!ref) socket.unref();
-      return entry;
-    });
-  }
-
-  /** The bound local addresses, one per socket, with the ports the OS chose. */
-  get localAddresses(): TransportAddress[] {
-    return this.bound.map((b) => b.local);
-  }
-
-  setReceiver(receive: DatagramReceiver | undefined): void {
-    this.receiver = receive;
-  }
-
-  send(t: Transmit): boolean {
-    const to = t.to;
-    if (!to) {
-      this.counters.inc('no-destination');
-      return false;
+      growBuffers(entry.socket);
+      if (!ref) entry.socket.unref();
     }
+  }
+
+  protected sendTo(t: Transmit, to: TransportAddress): boolean {
     const entry = t.from ? this.socketAt(t.from) : this.firstOf(to.family);
     if (!entry || entry.local.family !== to.family || this.closing) {
       this.counters.inc('no-socket');
@@ -176,13 +107,6 @@ export class UdpSockets implements DatagramTransport {
       return false;
     }
     return sendFrom(entry.socket, t.data, to, this.counters);
-  }
-
-  close(): Promise<void> {
-    this.closing ??= Promise.all(this.bound.map((b) => closeSocket(b.socket))).then(() => {
-      this.receiver = undefined;
-    });
-    return this.closing;
   }
 
   private firstOf(family: AddressFamily): BoundSocket | undefined {
