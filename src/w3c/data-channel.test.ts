@@ -70,6 +70,17 @@ test('send snapshots the caller\'s buffer: reusing it afterwards changes nothing
   assert.deepEqual(kept.map((k) => Array.from(k)), [[1, 2], [1, 2]]);
 });
 
+test('a channel announced as open still fires open once (W3C 6.2)', () => {
+  const host = fakeHost();
+  const dc = new RTCDataChannel(host, 2, { ...host.info, readyState: 'open' });
+  assert.equal(dc.readyState, 'open');
+  let opens = 0;
+  dc.onopen = () => opens++;
+  dc.deliver({ type: 'channel-open' });
+  dc.deliver({ type: 'channel-open' });
+  assert.equal(opens, 1);
+});
+
 test('oversize messages are TypeError; the threshold setter wraps like unsigned long', () => {
   const host = fakeHost(4);
   const dc = new RTCDataChannel(host, 1, host.info);

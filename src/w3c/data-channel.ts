@@ -65,6 +65,7 @@ export class RTCDataChannel extends EventTarget {
   readonly #static: ChannelSnapshot;
   #state: RTCDataChannelState;
   #binaryType: BinaryType = 'arraybuffer';
+  #openAnnounced = false;
   /** Blobs being read before they can be sent, in order; their bytes count as buffered. */
   #blobChain: Promise<void> | undefined;
   #blobBytes = 0;
@@ -194,7 +195,10 @@ export class RTCDataChannel extends EventTarget {
   deliver(ev: ChannelEvent): void {
     switch (ev.type) {
       case 'channel-open':
-        if (this.#state !== 'connecting') return;
+        // W3C 6.2 "announce a data channel": a channel the remote opened is already "open"
+        // when datachannel fires, and its open event still follows, once.
+        if (this.#openAnnounced || (this.#state !== 'connecting' && this.#state !== 'open')) return;
+        this.#openAnnounced = true;
         this.#state = 'open';
         this.dispatchEvent(new Event('open'));
         return;

@@ -121,6 +121,7 @@ export class RTCPeerConnection extends EventTarget {
   /** Events waiting for a later task, and whether a JSEP call is running. */
   #deferred: PeerEvent[] = [];
   #deferredScheduled = false;
+  #yielding = false;
   #inCall = 0;
 
   readonly #host: ChannelHost;
@@ -204,22 +205,45 @@ export class RTCPeerConnection extends EventTarget {
       this.#handle(ev);
       return;
     }
-    if (this.#inCall > 0 || this.#deferred.length > 0) {
+    if (this.#inCall > 0 || this.#deferred.length > 0 || this.#yielding) {
       this.#deferred.push(ev);
-      if (!this.#deferredScheduled) {
-        this.#deferredScheduled = true;
-        setImmediate(this.#flushDeferred);
-      }
+      this.#scheduleDeferred();
       return;
     }
     this.#handle(ev);
+    if (ev.type === 'data-channel') this.#yieldAfterAnnouncement();
+  }
+
+  /**
+   * W3C 6.2: a channel's datachannel event and its open event (and first messages) are
+   * separate tasks, so code that awaits the channel and then listens still sees them.
+   * Everything after an announcement waits for the next macrotask.
+   */
+  #yieldAfterAnnouncement(): void {
+    this.#yielding = true;
+    this.#scheduleDeferred();
+  }
+
+  #scheduleDeferred(): void {
+    if (this.#deferredScheduled) return;
+    this.#deferredScheduled = true;
+    setImmediate(this.#flushDeferred);
   }
 
   readonly #flushDeferred = (): void => {
     this.#deferredScheduled = false;
+    this.#yielding = false;
     const events = this.#deferred;
     this.#deferred = [];
-    for (const ev of events) this.#handle(ev);
+    for (let i = 0; i < events.length; i++) {
+      const ev = events[i]!;
+      this.#handle(ev);
+      if (ev.type === 'data-channel' && i + 1 < events.length) {
+        this.#deferred = events.slice(i + 1).concat(this.#deferred);
+        this.#yieldAfterAnnouncement();
+        return;
+      }
+    }
   };
 
   #handle(ev: PeerEvent): void {

@@ -20,7 +20,7 @@ test('offer/answer, trickle, open, strings and binary both ways, then close', as
     const remoteP = remoteChannel(p.b, 'chat');
     await negotiate(p);
     const remote = await remoteP;
-    await Promise.all([opened(dc), opened(remote)]);
+    await Promise.all([opened(dc), once(remote, 'open')]);
     assert.equal(remote.protocol, 'json');
     assert.equal(typeof dc.id, 'number');
     assert.equal(dc.id, remote.id);
