@@ -114,3 +114,15 @@ test('CUBIC backs off to 0.7 and regains the previous maximum in about K seconds
   assert.ok(cubic.rounds > 60 && cubic.rounds < 100, `cubic ${cubic.rounds} rounds`);
   assert.ok(reno.rounds >= 490, `reno ${reno.rounds} rounds`);
 });
+
+test('HyStart++ only acts in the initial slow start (RFC 9406 4.1)', () => {
+  const cc = new RenoController(MTU);
+  cc.setInitialSsthresh(1 << 30);
+  cc.onTimeout(0); // a loss: slow start again up to ssthresh, without HyStart++
+  for (let i = 0; i < 10; i++) cc.onRttSample(50);
+  cc.onRoundStart();
+  for (let i = 0; i < 10; i++) cc.onRttSample(90);
+  const before = cc.cwnd;
+  cc.onAck(2 * MTU, cc.cwnd, true, false, 0);
+  assert.equal(cc.cwnd, before + 2 * MTU, 'full slow start growth, no CSS');
+});

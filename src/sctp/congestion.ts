@@ -63,6 +63,8 @@ abstract class SlowStart implements CongestionController {
   /** Rounds left in Conservative Slow Start, or 0 when not in CSS. */
   private cssRoundsLeft = 0;
   private cssBaselineMinRtt = Infinity;
+  /** RFC 9406 4.1: HyStart++ runs in the initial slow start only, not after a loss. */
+  private initialSlowStart = true;
 
   constructor(mtu: number) {
     this.mtu = mtu;
@@ -94,7 +96,7 @@ abstract class SlowStart implements CongestionController {
 
   onRttSample(rtt: Millis): void {
     if (rtt < this.minRtt) this.minRtt = rtt;
-    if (this.cwnd > this.ssthresh) return;
+    if (!this.initialSlowStart || this.cwnd > this.ssthresh) return;
     if (rtt < this.currentRoundMinRtt) this.currentRoundMinRtt = rtt;
     this.rttSamples++;
     // RFC 9406 4.2: in slow start, a round whose minimum RTT exceeds the previous one's by
@@ -126,6 +128,7 @@ abstract class SlowStart implements CongestionController {
         // CSS done: congestion avoidance. RFC 9406 sets ssthresh = cwnd, but SCTP stays in
         // slow start while cwnd <= ssthresh (RFC 9260 7.2.1), hence one byte less.
         this.ssthresh = Math.floor(this.cwnd) - 1;
+        this.initialSlowStart = false;
       }
     }
     this.lastRoundMinRtt = this.currentRoundMinRtt;
@@ -135,12 +138,14 @@ abstract class SlowStart implements CongestionController {
 
   onFastRetransmit(now: Millis): void {
     this.cssRoundsLeft = 0;
+    this.initialSlowStart = false;
     this.reduce(now);
     this.cwnd = this.ssthresh;
   }
 
   onTimeout(now: Millis): void {
     this.cssRoundsLeft = 0;
+    this.initialSlowStart = false;
     this.reduce(now);
     this.cwnd = this.mtu;
   }
