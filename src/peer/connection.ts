@@ -132,7 +132,7 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
 
   private readonly rng: Random;
   private readonly certificate: DtlsCertificate;
-  private readonly options: PeerConnectionOptions;
+  private options: PeerConnectionOptions;
   private readonly mtu: number;
   private readonly localMaxMessageSize: number;
   private readonly sessionId: string;
@@ -246,6 +246,19 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
   }
   get pendingRemoteDescription(): SessionDescriptionValue | null {
     return describeRemote(this.pendingRemote);
+  }
+
+  // ------------------------------------------------------------------ configuration
+
+  /**
+   * Replaces the STUN and TURN servers (W3C 4.4.1.6 setConfiguration), for a driver that
+   * resolves server host names after construction. Servers are read when the ICE agent is
+   * created (once our ICE role is known); returns false when that has already happened.
+   */
+  setIceServers(stunServers: TransportAddress[], turnServers: NonNullable<PeerConnectionOptions['turnServers']>): boolean {
+    if (this.ice) return false;
+    this.options = { ...this.options, stunServers, turnServers };
+    return true;
   }
 
   // ------------------------------------------------------------------ JSEP

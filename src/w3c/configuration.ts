@@ -5,6 +5,7 @@
  * from setConfiguration.
  */
 
+import { lookup } from 'node:dns/promises';
 import { isIpLiteral, transportAddress } from '../core/index.js';
 import type { TransportAddress } from '../core/index.js';
 import { invalidAccessError, syntaxError } from './errors.js';
@@ -34,21 +35,36 @@ export interface RTCConfiguration {
   bindAddresses?: string[];
 }
 
+export interface TurnServer {
+  server: TransportAddress;
+  username: string;
+  password: string;
+}
+
+/** A stun:/turn: server given by host name, to resolve before gathering. */
+export interface IceServerLookup {
+  url: string;
+  host: string;
+  port: number;
+  turn?: { username: string; password: string };
+}
+
 export interface ParsedIceServers {
   stun: TransportAddress[];
-  turn: { server: TransportAddress; username: string; password: string }[];
-  /** URLs we accept but cannot use (turns:, TCP transport, host names), for a warning. */
+  turn: TurnServer[];
+  /** UDP servers given by host name: `resolveIceServers` looks them up. */
+  lookups: IceServerLookup[];
+  /** URLs we accept but cannot use (turns:, TCP transport), for a warning. */
   unsupported: string[];
 }
 
 const DEFAULT_PORT: Readonly<Record<string, number>> = { stun: 3478, stuns: 5349, turn: 3478, turns: 5349 };
 
 /**
- * An IP literal, or `localhost`, as an address; undefined for a name that needs DNS (and for
- * text shaped like a literal that is not one, such as `999.1.1.1` or `[1::2::3]`).
+ * An IP literal as an address; undefined for a name that needs a lookup (and for text shaped
+ * like a literal that is not one, such as `999.1.1.1` or `[1::2::3]`).
  */
 function literalHost(host: string): string | undefined {
-  if (host === 'localhost') return '127.0.0.1';
   const literal = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
   return isIpLiteral(literal) ? literal : undefined;
 }
@@ -73,7 +89,7 @@ function parseIceUrl(url: string): IceUrl {
 
 /** W3C 4.4.1.6 "validate the ICE server list". Throws the browser's exceptions. */
 export function parseIceServers(servers: readonly RTCIceServer[] | undefined): ParsedIceServers {
-  const out: ParsedIceServers = { stun: [], turn: [], unsupported: [] };
+  const out: ParsedIceServers = { stun: [], turn: [], lookups: [], unsupported: [] };
   for (const server of servers ?? []) {
     const urls = typeof server.urls === 'string' ? [server.urls] : server.urls;
     if (!Array.isArray(urls) || urls.length === 0) throw syntaxError('RTCIceServer.urls is empty');
@@ -83,15 +99,46 @@ export function parseIceServers(servers: readonly RTCIceServer[] | undefined): P
       if (isTurn && (server.username === undefined || server.credential === undefined)) {
         throw invalidAccessError(`TURN server ${url} needs a username and a credential`);
       }
-      const host = literalHost(u.host);
-      if (!host || u.scheme === 'stuns' || u.scheme === 'turns' || u.transport === 'tcp') {
+      if (u.scheme === 'stuns' || u.scheme === 'turns' || u.transport === 'tcp') {
         out.unsupported.push(url);
         continue;
       }
-      const address = transportAddress(host, u.port);
-      if (isTurn) out.turn.push({ server: address, username: server.username!, password: server.credential! });
-      else out.stun.push(address);
+      const credentials = isTurn ? { username: server.username!, password: server.credential! } : undefined;
+      const host = literalHost(u.host);
+      if (!host) out.lookups.push({ url, host: u.host, port: u.port, ...(credentials ? { turn: credentials } : {}) });
+      else if (credentials) out.turn.push({ server: transportAddress(host, u.port), ...credentials });
+      else out.stun.push(transportAddress(host, u.port));
     }
   }
   return out;
+}
+
+/**
+ * Resolves the servers given by host name (DNS, first address) and returns every usable
+ * server. A name that does not resolve is left out and reported to `onFailure`.
+ */
+export async function resolveIceServers(
+  parsed: ParsedIceServers,
+  onFailure: (url: string, error: unknown) => void,
+  resolve: (host: string) => Promise<{ address: string }> = lookup,
+): Promise<{ stun: TransportAddress[]; turn: TurnServer[] }> {
+  const stun = [...parsed.stun];
+  const turn = [...parsed.turn];
+  const found = await Promise.all(
+    parsed.lookups.map((l) =>
+      resolve(l.host).then(
+        (r) => ({ l, address: transportAddress(r.address, l.port) }),
+        (e: unknown) => {
+          onFailure(l.url, e);
+          return undefined;
+        },
+      ),
+    ),
+  );
+  for (const f of found) {
+    if (!f) continue;
+    if (f.l.turn) turn.push({ server: f.address, ...f.l.turn });
+    else stun.push(f.address);
+  }
+  return { stun, turn };
 }

@@ -17,8 +17,8 @@ import { PeerConnection } from '../peer/index.js';
 import type { PeerError, PeerEvent, PeerInput } from '../peer/index.js';
 import { RTCCertificate, createCertificate } from './certificate.js';
 import type { AlgorithmIdentifier } from './certificate.js';
-import { parseIceServers } from './configuration.js';
-import type { RTCConfiguration } from './configuration.js';
+import { parseIceServers, resolveIceServers } from './configuration.js';
+import type { ParsedIceServers, RTCConfiguration } from './configuration.js';
 import { RTCDataChannel } from './data-channel.js';
 import type { ChannelEvent, ChannelHost, RTCDataChannelInit } from './data-channel.js';
 import { RTCError, invalidAccessError, invalidModificationError, invalidStateError } from './errors.js';
@@ -130,7 +130,7 @@ export class RTCPeerConnection extends EventTarget {
     super();
     this.#config = { ...configuration };
     const servers = parseIceServers(configuration.iceServers);
-    for (const url of servers.unsupported) log.warn(`ICE server not used (host names, TLS and TCP are not supported yet): ${url}`);
+    for (const url of servers.unsupported) log.warn(`ICE server not used (TLS and TCP transports are not supported yet): ${url}`);
     const cert = configuration.certificates?.[0];
     if (cert && cert.expires <= Date.now()) throw invalidAccessError('the certificate has expired');
     this.#certificate = cert ?? createCertificate({ name: 'ECDSA', namedCurve: 'P-256' });
@@ -152,13 +152,18 @@ export class RTCPeerConnection extends EventTarget {
       },
     };
     this.#sctp = new RTCSctpTransport(engine);
-    this.#ready = this.#start(chooseBindAddresses(configuration));
+    this.#ready = this.#start(chooseBindAddresses(configuration), servers);
     // A failure to bind surfaces on the next operation; do not leave it unhandled here.
     this.#ready.catch(() => undefined);
   }
 
-  async #start(addresses: string[]): Promise<void> {
-    const sockets = await UdpSockets.bind({ addresses });
+  async #start(addresses: string[], servers: ParsedIceServers): Promise<void> {
+    // JSEP operations wait for this, so servers named by host are known before ICE starts.
+    const [sockets, resolved] = await Promise.all([
+      UdpSockets.bind({ addresses }),
+      servers.lookups.length ? resolveIceServers(servers, (url, e) => log.warn(`ICE server ${url} not resolved: ${String(e)}`)) : undefined,
+    ]);
+    if (resolved) this.#engine.setIceServers(resolved.stun, resolved.turn);
     if (this.#closed) {
       await sockets.close();
       return;
