@@ -37,5 +37,5 @@ export async function loadImpl(name: ImplName): Promise<typeof RTCPeerConnection
  */
 export function quirksFor(name: ImplName | 'chromium'): readonly Quirk[] {
   if (name !== 'node-datachannel') return [];
-  return ['dc-id-unassigned', 'received-channel-props', 'buffered-amount-drains-in-background'];
+  return ['dc-id-unassigned', 'received-channel-props', 'buffered-amount-drains-in-background', 'drops-early-messages', 'string-overtakes-binary'];
 }

@@ -69,11 +69,12 @@ export function runSuite(o: SuiteOptions): Promise<SuiteRun> {
 
 function summary(c: CaseResult): string {
   const bits: string[] = [`${c.ms} ms`];
+  if (c.attempts) bits.push(`passed on attempt ${c.attempts}; first failure: ${(c.firstError ?? '').split('\n')[0]}`);
   for (const [who, r] of [['impl', c.impl], ['peer', c.peer]] as const) {
     if (!r) continue;
     const d = r.details;
     const parts = Object.entries(d)
-      .filter(([k]) => ['MiBps', 'maxMessageSize', 'skipped', 'oversizeSend', 'knownQuirks', 'backpressureWaits', 'maxBuffered', 'sendAfterClose'].includes(k))
+      .filter(([k]) => ['MiBps', 'maxMessageSize', 'skipped', 'oversizeSend', 'knownQuirks', 'backpressureWaits', 'maxBuffered', 'sendAfterClose', 'unorderedReceived'].includes(k))
       .map(([k, v]) => `${k}=${JSON.stringify(v)}`);
     if (parts.length) bits.push(`${who}: ${parts.join(' ')}`);
   }
