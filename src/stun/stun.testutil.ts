@@ -31,6 +31,20 @@ export function rawMessage(type: number, attrs: RawAttr[], tid = TID): Uint8Arra
   return b;
 }
 
+/**
+ * Fuzz input that passes the header checks: `type` (14 bits), a correct length, the magic
+ * cookie and a zero transaction id, then `body` padded with zeros to 4 bytes, so that the
+ * decoder and the engines behind it read past the header.
+ */
+export function stunShaped(type: number, body: Uint8Array): Uint8Array {
+  const b = new Uint8Array(20 + ((body.length + 3) & ~3));
+  put16(b, 0, type);
+  put16(b, 2, b.length - 20);
+  b.set([0x21, 0x12, 0xa4, 0x42], 4);
+  b.set(body, 20);
+  return b;
+}
+
 function append(msg: Uint8Array, type: number, value: Uint8Array): Uint8Array {
   const out = new Uint8Array(msg.length + 4 + value.length);
   out.set(msg);

@@ -13,6 +13,7 @@ import {
   verifyIntegrity,
 } from '../stun/index.js';
 import type { DecodedStun, StunAttributes } from '../stun/index.js';
+import { stunShaped } from '../stun/stun.testutil.js';
 import { decodeChannelData, encodeChannelData } from './channel-data.js';
 import { TurnServer } from './server.js';
 import type { TurnServerOutput } from './server.js';
@@ -361,14 +362,7 @@ test('random datagrams to the server never throw', () => {
   // STUN-shaped garbage: a valid header with random attributes.
   fc.assert(
     fc.property(fc.uint8Array({ maxLength: 120 }), fc.integer({ min: 0, max: 0x3fff }), (body, type) => {
-      const padded = new Uint8Array(20 + ((body.length + 3) & ~3));
-      padded[0] = type >>> 8;
-      padded[1] = type & 0xff;
-      padded[2] = (padded.length - 20) >>> 8;
-      padded[3] = (padded.length - 20) & 0xff;
-      padded.set([0x21, 0x12, 0xa4, 0x42], 4);
-      padded.set(body, 20);
-      h.input(padded);
+      h.input(stunShaped(type, body));
     }),
     { numRuns: 2000 },
   );
