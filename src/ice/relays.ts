@@ -5,7 +5,7 @@
  * packets that peers sent to our relayed addresses.
  */
 
-import { sameAddress } from '../core/index.js';
+import { OutputQueue, sameAddress } from '../core/index.js';
 import type { Datagram, Millis, Random, Transmit, TransportAddress } from '../core/index.js';
 import { TurnClient } from '../turn/index.js';
 import { relayCandidate } from './candidates.js';
@@ -48,8 +48,7 @@ export class Relays {
   /** Relayed candidates that are allocated. */
   readonly locals: LocalCandidate[] = [];
   /** Drained by the agent right after each call into this class, so it never accumulates. */
-  private readonly events: RelayEvent[] = [];
-  private head = 0;
+  private readonly events = new OutputQueue<RelayEvent>();
   private readonly rng: Random;
 
   constructor(rng: Random) {
@@ -161,13 +160,7 @@ export class Relays {
   }
 
   poll(): RelayEvent | undefined {
-    if (this.head >= this.events.length) return undefined;
-    const e = this.events[this.head++];
-    if (this.head === this.events.length) {
-      this.events.length = 0;
-      this.head = 0;
-    }
-    return e;
+    return this.events.shift();
   }
 
   private pump(r: Relay): void {
