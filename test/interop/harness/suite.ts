@@ -16,6 +16,15 @@ import { CHROMIUM_PATH } from './sides.js';
 
 const CASE_PREFIX = '@@case ';
 
+/**
+ * THE GATE for the sansrtc suites (sansrtc against Chromium and against node-datachannel).
+ * While it is a string, node:test skips them with that reason unless SANSRTC_INTEROP=1.
+ * To run them by default, make it `false`: they then run in every `npm test` and fail
+ * (never skip) if sansrtc misbehaves or stops exporting RTCPeerConnection.
+ */
+export const sansrtcGate: string | false =
+  process.env['SANSRTC_INTEROP'] === '1' ? false : 'set SANSRTC_INTEROP=1 to run the sansrtc interop suites (gated while the W3C facade settles)';
+
 export interface SuiteRun {
   readonly status: number | null;
   readonly signal: NodeJS.Signals | null;
