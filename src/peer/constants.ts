@@ -11,7 +11,7 @@ export const DEFAULT_MTU = 1200;
 export const DTLS_RECORD_OVERHEAD = 40;
 
 /** What we advertise in a=max-message-size when not configured (W3C/Chrome: 256 KiB). */
-export const DEFAULT_MAX_MESSAGE_SIZE = 262144;
+export { LOCAL_MAX_MESSAGE_SIZE as DEFAULT_MAX_MESSAGE_SIZE } from '../sctp/constants.js';
 
 /**
  * Upper bound for messages we send when the peer advertises a=max-message-size:0 ("any

@@ -49,9 +49,10 @@ export const DEFAULT_SCTP_PORT = 5000;
 
 /**
  * RFC 8841 6.1: when a=max-message-size is absent the peer accepts messages of up to 64K
- * (65536 bytes). A value of 0 means "any size".
+ * (65536 bytes). A value of 0 means "any size". The SCTP layer owns the value, so SDP and
+ * the association cannot disagree.
  */
-export const DEFAULT_MAX_MESSAGE_SIZE = 65536;
+export { DEFAULT_REMOTE_MAX_MESSAGE_SIZE as DEFAULT_MAX_MESSAGE_SIZE } from '../sctp/constants.js';
 
 /** RFC 8839 5.4: ice-ufrag = 4*256ice-char. */
 export const MIN_UFRAG_LENGTH = 4;
