@@ -149,23 +149,29 @@ async function main(): Promise<number> {
   let a: Side | undefined; // the implementation under test
   let b: Side | undefined; // Chromium or node-datachannel
   const relayErrors: string[] = [];
-  const relay = (to: () => Side | undefined) => (m: SignalMessage) => {
+  /** In 'remote-candidates-only', the Node side's candidates never reach the other peer. */
+  let hideNodeCandidates = false;
+  const relay = (to: () => Side | undefined, fromNode: boolean) => (m: SignalMessage) => {
+    if (fromNode && hideNodeCandidates) {
+      if (m.kind === 'candidate') return;
+      m = { ...m, sdp: m.sdp.replace(/^a=(candidate|end-of-candidates).*\r?\n/gm, '') };
+    }
     to()?.signal(m).catch((e: unknown) => relayErrors.push(`${m.kind} -> ${to()?.name}: ${(e as Error).message}`));
   };
-  a = nodeSide(implName, impl, relay(() => b));
+  a = nodeSide(implName, impl, relay(() => b, true));
   const info: Record<string, unknown> = { impl: implName, suite };
   let chromium: Awaited<ReturnType<typeof chromiumSide>> | undefined;
   if (suite === 'chromium') {
     // mDNS host candidates stay on (Chromium's default) except when proving the harness with
     // node-datachannel, which cannot resolve `.local` names.
     const mdns = implName !== 'node-datachannel';
-    chromium = await chromiumSide({ mdns }, relay(() => a));
+    chromium = await chromiumSide({ mdns }, relay(() => a, false));
     b = chromium;
     info['chromium'] = chromium.version;
     info['chromiumMdns'] = mdns;
   } else {
     const ndc = await loadImpl('node-datachannel');
-    b = nodeSide('node-datachannel', ndc, relay(() => a));
+    b = nodeSide('node-datachannel', ndc, relay(() => a, false));
   }
 
   const quirksA = quirksFor(implName);
@@ -211,6 +217,7 @@ async function main(): Promise<number> {
   try {
     for (const sc of only) {
       let config: RTCConfiguration = {};
+      hideNodeCandidates = sc === 'remote-candidates-only';
       if (sc === 'relay') {
         if (!haveCoturn()) {
           for (const role of roles) print({ name: `${sc} (${implName} ${role})`, ok: false, ms: 0, error: 'coturn (turnserver) is not installed: apt-get install coturn' });

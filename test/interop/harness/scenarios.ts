@@ -77,7 +77,7 @@ export interface Agent {
   sessions(): string[];
 }
 
-export const SCENARIOS = ['strings', 'binary', 'bulk', 'three-channels', 'close-one', 'relay'] as const;
+export const SCENARIOS = ['strings', 'binary', 'bulk', 'three-channels', 'close-one', 'relay', 'remote-candidates-only'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export function installAgent(RTC: typeof RTCPeerConnection, emit: (message: SignalMessage) => void): Agent {
@@ -589,6 +589,22 @@ export function installAgent(RTC: typeof RTCPeerConnection, emit: (message: Sign
       },
     },
 
+    // The test relays only the OTHER peer's candidates to the Node side, and strips the Node
+    // side's from its descriptions: the Node side must reach the other peer's candidates by
+    // itself (against Chromium with default settings: resolve its `<uuid>.local` mDNS names),
+    // and the other peer learns the Node side as peer-reflexive.
+    'remote-candidates-only': {
+      setup(c) {
+        if (c.offerer) create(c.s, 'rco');
+      },
+      async body(c) {
+        const t = await channel(c.s, 'rco', c.ms);
+        await opened(t, c.ms);
+        await exchangeStrings(c, t, ['found you', 'ünïcödé']);
+        c.details['remoteCandidates'] = c.s.events.filter((e) => / addIceCandidate /.test(e)).length;
+      },
+    },
+
     // Relay-only: the configuration (iceTransportPolicy 'relay' and a TURN server) comes from
     // the test; the body checks that only relay candidates were offered and moves data.
     relay: {
@@ -618,11 +634,21 @@ export function installAgent(RTC: typeof RTCPeerConnection, emit: (message: Sign
   async function statsSummary(s: Session): Promise<string> {
     try {
       const report = await withTimeout(s.pc.getStats(), 2000, 'getStats');
-      const keep = ['data-channel', 'transport', 'candidate-pair', 'peer-connection'];
+      const keep = ['data-channel', 'transport', 'candidate-pair', 'peer-connection', 'local-candidate', 'remote-candidate'];
       const out: string[] = [];
+      // The candidates of nominated pairs: shows whether a `.local` name was resolved (host)
+      // or the pair only formed from a peer-reflexive candidate.
+      const wanted = new Set<unknown>();
+      report.forEach((v: Record<string, unknown>) => {
+        if (v['type'] === 'candidate-pair' && v['nominated'] === true) {
+          wanted.add(v['localCandidateId']);
+          wanted.add(v['remoteCandidateId']);
+        }
+      });
       report.forEach((v: Record<string, unknown>) => {
         if (!keep.includes(String(v['type']))) return;
         if (v['type'] === 'candidate-pair' && v['nominated'] !== true && v['state'] !== 'succeeded') return;
+        if (v['type'] === 'local-candidate' && !wanted.has(v['id'])) return;
         const { timestamp: _t, ...rest } = v;
         void _t;
         out.push(JSON.stringify(rest));
