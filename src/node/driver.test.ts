@@ -331,3 +331,32 @@ test('call() runs an engine method with the time, then drains and re-arms', asyn
   await Promise.all([p.da.close(), p.db.close()]);
   assert.equal(p.da.call(() => 7), 7, 'after close it runs but drains nothing');
 });
+
+test('datagrams of one event-loop turn reach the engine at once and are drained together, later in the turn', async () => {
+  const inputs: number[] = [];
+  let polls = 0;
+  const seenAtFirstPoll: number[] = [];
+  const engine = {
+    out: new OutputQueue<Transmit>(),
+    handleInput(_now: Millis, input: Datagram) {
+      inputs.push(input.data[1]!);
+    },
+    handleTimeout() {},
+    pollOutput() {
+      if (polls++ === 0) seenAtFirstPoll.push(inputs.length);
+      return undefined;
+    },
+    pollTimeout: () => undefined,
+  };
+  let deliver: ((d: Datagram) => void) | undefined;
+  const transport = { setReceiver: (r: ((d: Datagram) => void) | undefined) => (deliver = r), send: () => true, close: async () => {} };
+  new EngineDriver<never, never>({ engine, transport });
+  polls = 0; // the construction-time drain
+  seenAtFirstPoll.length = 0;
+  const from = transportAddress('127.0.0.1', 1);
+  for (let i = 0; i < 3; i++) deliver!({ type: 'datagram', data: Uint8Array.of(0x01, i), from, to: from });
+  assert.deepEqual(inputs, [0, 1, 2], 'each datagram is handled as it arrives');
+  assert.equal(polls, 0, 'no drain yet');
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(seenAtFirstPoll, [3], 'one drain after all three');
+});

@@ -2,7 +2,9 @@
  * Drives any sans-IO engine with real sockets and one timer (docs/architecture.md, "The
  * drain rule"): every datagram or command goes to `handleInput(now, ...)`, then the driver
  * drains `pollOutput` (transmits to the transport, events to `onEvent`) and arms a single
- * `setTimeout` from `pollTimeout`.
+ * `setTimeout` from `pollTimeout`. Received datagrams are drained as a batch: each goes to
+ * the engine at once, and one drain follows all those of the same event-loop turn (see
+ * `receiveBatched`); commands and timeouts drain at once.
  *
  * Datagrams are classified by their first byte (RFC 7983, core `classifyPacket`); only the
  * kinds in `packetKinds` reach the engine (default STUN, DTLS and TURN ChannelData, what a
