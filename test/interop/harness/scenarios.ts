@@ -815,6 +815,8 @@ export function installAgent(RTC: typeof RTCPeerConnection, emit: (message: Sign
       if (!s) return [];
       sessions.delete(id);
       s.closing = true;
+      s.dead ??= 'the test closed the session';
+      for (const t of s.channels.values()) for (const w of [...t.wakers]) w();
       for (const t of s.channels.values()) {
         try {
           if (t.dc.readyState !== 'closed') t.dc.close();
