@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import {
   ByteReader,
   ByteWriter,
+  Slab,
   bytesEqual,
   concatBytes,
   constantTimeEqual,
@@ -114,4 +115,21 @@ test('property: any sequence of reads on random bytes never throws and stays in 
 
 test('property: hex round-trips', () => {
   fc.assert(fc.property(fc.uint8Array({ maxLength: 100 }), (b) => bytesEqual(fromHex(toHex(b, ':'))!, b)));
+});
+
+test('Slab: views never overlap, start a new slab when full, and copy', () => {
+  const slab = new Slab(16);
+  const a = slab.take(10);
+  const b = slab.take(6);
+  a.fill(1);
+  b.fill(2);
+  assert.equal(a.buffer, b.buffer, 'carved from one slab');
+  assert.deepEqual([...a, ...b], [...Array(10).fill(1), ...Array(6).fill(2)]);
+  const c = slab.take(1);
+  assert.notEqual(c.buffer, a.buffer, 'a full slab is never written again');
+  const big = slab.take(40);
+  assert.equal(big.length, 40, 'a request larger than a slab gets its own');
+  const d = slab.copy(Uint8Array.of(7, 8, 9));
+  assert.deepEqual([...d], [7, 8, 9]);
+  assert.deepEqual([...a, ...b], [...Array(10).fill(1), ...Array(6).fill(2)], 'earlier views untouched');
 });

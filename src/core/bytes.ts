@@ -212,6 +212,37 @@ export class ByteWriter {
   }
 }
 
+/**
+ * Hands out fresh, caller-owned buffers carved from a larger slab: `take(n)` returns a view
+ * of n bytes that no later `take` overlaps, so a packet built per call costs a view, not an
+ * ArrayBuffer of its own (one per `slabBytes` of packets). A slab lives as long as any view
+ * into it; for packets that are sent and dropped at once that is not long. Views are not
+ * zeroed: the caller writes every byte.
+ */
+export class Slab {
+  private slab = new Uint8Array(0);
+  private at = 0;
+
+  constructor(private readonly slabBytes = 64 * 1024) {}
+
+  take(n: number): Uint8Array {
+    let at = this.at;
+    if (at + n > this.slab.length) {
+      this.slab = new Uint8Array(Math.max(this.slabBytes, n));
+      at = 0;
+    }
+    this.at = at + n;
+    return this.slab.subarray(at, at + n);
+  }
+
+  /** A caller-owned copy of `src`. */
+  copy(src: Uint8Array): Uint8Array {
+    const out = this.take(src.length);
+    out.set(src);
+    return out;
+  }
+}
+
 export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   let n = 0;
   for (const p of parts) n += p.length;

@@ -11,6 +11,7 @@
  * alternatives and explains the choice.
  */
 import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject } from 'node:crypto';
+import { Slab } from '../core/index.js';
 import { RECORD_HEADER_SIZE } from './constants.js';
 import { writeRecordHeader } from './record.js';
 import { TAG_LENGTH, type CipherSuite } from './suites.js';
@@ -21,7 +22,6 @@ import { TAG_LENGTH, type CipherSuite } from './suites.js';
  * (records are sent and dropped at once). Measured with bench/datapath.ts.
  */
 const SEAL_SLAB_BYTES = 64 * 1024;
-const EMPTY_SLAB = new Uint8Array(0);
 
 export class RecordProtection {
   readonly suite: CipherSuite;
@@ -31,9 +31,8 @@ export class RecordProtection {
   private readonly nonce = new Uint8Array(12);
   private readonly aad = new Uint8Array(13);
   private readonly options = { authTagLength: TAG_LENGTH } as const;
-  /** Where `seal` carves its records from; bytes before `slabAt` belong to callers. */
-  private slab = EMPTY_SLAB;
-  private slabAt = 0;
+  /** Where `seal` carves its records from. */
+  private readonly slab = new Slab(SEAL_SLAB_BYTES);
 
   constructor(suite: CipherSuite, key: Uint8Array, iv: Uint8Array) {
     this.suite = suite;
@@ -99,14 +98,7 @@ export class RecordProtection {
    * ~SEAL_SLAB_BYTES of records instead of one, zero-filled, per record).
    */
   seal(type: number, epoch: number, sequence: number, plaintext: Uint8Array): Uint8Array {
-    const size = this.sealedSize(plaintext.length);
-    let at = this.slabAt;
-    if (at + size > this.slab.length) {
-      this.slab = new Uint8Array(Math.max(SEAL_SLAB_BYTES, size));
-      at = 0;
-    }
-    this.slabAt = at + size;
-    const out = this.slab.subarray(at, at + size);
+    const out = this.slab.take(this.sealedSize(plaintext.length));
     this.sealInto(out, 0, type, epoch, sequence, plaintext);
     return out;
   }
