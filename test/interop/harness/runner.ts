@@ -178,7 +178,7 @@ async function main(): Promise<number> {
   const quirksB = quirksFor(suite === 'chromium' ? 'chromium' : 'node-datachannel');
   const paramsA: ScenarioParams = { ...params, quirks: quirksA, peerQuirks: quirksB };
   const paramsB: ScenarioParams = { ...params, quirks: quirksB, peerQuirks: quirksA };
-  const retries = implName === 'node-datachannel' ? 2 : 0;
+  const retries = implName === 'node-datachannel' ? 3 : 0;
   const runCase = async (session: string, name: string, sc: string, role: Role, config: RTCConfiguration): Promise<CaseResult> => {
     const sideA = a!;
     const sideB = b!;
@@ -233,9 +233,12 @@ async function main(): Promise<number> {
       for (const role of roles) {
         const name = `${sc} (${implName} ${role})`;
         let result = await runCase(`${suite}-${sc}-${role}`, name, sc, role, config);
-        // node-datachannel as the implementation (the harness self-test) gets two retries: its
+        // node-datachannel as the implementation (the harness self-test) gets three retries: its
         // polyfill has races of its own (see the quirks in impl.ts) that are not what the
-        // harness tests. sansrtc never gets one; every retry is reported.
+        // harness tests. The common one: an offerer closes itself as Chromium's answer comes
+        // back ("Got a remote candidate without ICE transport"), about one run in three, and
+        // the polyfill's setLocalDescription(offer) re-runs a negotiation that libdatachannel
+        // already started on createDataChannel, which may be why. sansrtc never gets one; every retry is reported.
         for (let attempt = 2; !result.ok && attempt <= 1 + retries; attempt++) {
           const again = await runCase(`${suite}-${sc}-${role}-${attempt}`, name, sc, role, config);
           result = { ...again, attempts: attempt, firstError: result.error ?? '' };
