@@ -143,6 +143,7 @@ async function main(): Promise<number> {
   if (implName === 'node-datachannel' || suite === 'ndc') {
     const warm = await warmUpNodeDatachannel().catch((e: unknown) => `warm-up failed: ${(e as Error).message}`);
     process.stderr.write(`node-datachannel warm-up: ${warm}\n`);
+    await new Promise((r) => setTimeout(r, 250)); // let its teardown finish (see settleMs)
   }
 
   // Signalling relay: what one side emits goes to the other.
@@ -179,6 +180,9 @@ async function main(): Promise<number> {
   const paramsA: ScenarioParams = { ...params, quirks: quirksA, peerQuirks: quirksB };
   const paramsB: ScenarioParams = { ...params, quirks: quirksB, peerQuirks: quirksA };
   const retries = implName === 'node-datachannel' ? 3 : 0;
+  // node-datachannel tears a closed peer connection down on its own threads; a new one made
+  // at once was seen to close itself. Give the teardown a moment when it takes part.
+  const settleMs = implName === 'node-datachannel' || suite === 'ndc' ? Number(process.env['NDC_SETTLE_MS'] ?? 250) : 0;
   const runCase = async (session: string, name: string, sc: string, role: Role, config: RTCConfiguration): Promise<CaseResult> => {
     const sideA = a!;
     const sideB = b!;
@@ -210,6 +214,7 @@ async function main(): Promise<number> {
     }
     await sideA.close(session).catch(() => undefined);
     await sideB.close(session).catch(() => undefined);
+    if (settleMs) await new Promise((r) => setTimeout(r, settleMs));
     return result;
   };
   let coturn: Coturn | undefined;
