@@ -11,7 +11,7 @@
  * RFC 9260 5.2 describes, so `connect` is safe on both sides.
  */
 
-import { ByteReader, ByteWriter, utf8Encode } from '../core/bytes.js';
+import { ByteReader, ByteWriter, Slab, utf8Encode } from '../core/bytes.js';
 import { Counters } from '../core/counters.js';
 import { SansRtcError, err, ok, type Result } from '../core/errors.js';
 import type { Datagram, Engine, Transmit } from '../core/engine.js';
@@ -193,6 +193,8 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
   private readonly out = new OutputQueue<SctpOutput>();
   private readonly w: ByteWriter;
   private readonly scratch = new ByteWriter(256);
+  /** Outgoing packets are copied out of `w` into views of this (no ArrayBuffer per packet). */
+  private readonly packets = new Slab();
   /** Our verification tag: every packet the peer sends us carries it (RFC 9260 8.5). */
   readonly localTag: number;
   private readonly localInitialTsn: number;
@@ -986,7 +988,7 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
       if (w.pos === COMMON_HEADER_SIZE) return;
       this.sender.bypassCwnd = false;
       // RFC 9653 5: with zero checksums agreed, the field stays zero (DTLS protects it).
-      const packet = w.finish();
+      const packet = this.packets.copy(w.written());
       this.out.push({ type: 'transmit', data: this.skipChecksum ? packet : setChecksum(packet) });
     }
   }
