@@ -232,7 +232,8 @@ export class Slab {
       at = 0;
     }
     this.at = at + n;
-    return this.slab.subarray(at, at + n);
+    // The constructor over (buffer, offset, length) costs about half of `subarray` here.
+    return new Uint8Array(this.slab.buffer, at, n);
   }
 
   /** A caller-owned copy of `src`. */
