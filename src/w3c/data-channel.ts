@@ -191,6 +191,11 @@ export class RTCDataChannel extends EventTarget {
     this.#blobChain = next;
   }
 
+  /** @internal whether this channel has fired open (for RTCPeerConnectionStats). */
+  get announcedOpen(): boolean {
+    return this.#openAnnounced;
+  }
+
   /** @internal an engine event for this channel; state first, then the event (W3C 6.2). */
   deliver(ev: ChannelEvent): void {
     switch (ev.type) {

@@ -30,6 +30,7 @@ import { RTCSessionDescription } from './session-description.js';
 import type { RTCSessionDescriptionInit } from './session-description.js';
 import { RTCSctpTransport } from './sctp-transport.js';
 import { toStatsReport } from './stats.js';
+import type { ChannelTally } from './stats.js';
 
 const log = logger('sansrtc:w3c');
 
@@ -64,21 +65,21 @@ function chooseBindAddresses(config: RTCConfiguration): string[] {
   return external.length ? external : listInterfaces({ includeLoopback: true }).map((i) => i.address);
 }
 
-/** One mDNS resolver per process, opened on first use and shared by every connection. */
+/**
+ * One mDNS resolver per process, opened on first use, shared by every connection and kept
+ * open: its sockets are unref'd, so an idle resolver neither costs anything nor keeps the
+ * process alive. (Closing it when the last connection closed and opening a new one later
+ * left the new one deaf to answers here: see the interop test remote-candidates-only.)
+ */
 let sharedMdns: Promise<MdnsResolver> | undefined;
-let mdnsUsers = 0;
 
-async function acquireMdns(): Promise<MdnsResolver> {
-  mdnsUsers++;
+function mdnsResolver(): Promise<MdnsResolver> {
   sharedMdns ??= nodeMdnsResolver();
+  // A failed open (no multicast interface) is retried by the next connection that asks.
+  sharedMdns.catch(() => {
+    sharedMdns = undefined;
+  });
   return sharedMdns;
-}
-
-function releaseMdns(): void {
-  if (--mdnsUsers > 0 || !sharedMdns) return;
-  const closing = sharedMdns;
-  sharedMdns = undefined;
-  void closing.then((r) => r.close()).catch(() => undefined);
 }
 
 export interface RTCPeerConnection {
@@ -108,10 +109,10 @@ export class RTCPeerConnection extends EventTarget {
   #driver: EngineDriver<PeerInput, PeerEvent> | undefined;
   readonly #ready: Promise<void>;
   readonly #channels = new Map<number, RTCDataChannel>();
+  readonly #tally: ChannelTally = { opened: 0, closed: 0 };
   readonly #sctp: RTCSctpTransport;
   #operations: Promise<unknown> = Promise.resolve();
   #closed = false;
-  #mdns: MdnsResolver | undefined;
 
   #signalingState: RTCSignalingState = 'stable';
   #iceGatheringState: RTCIceGatheringState = 'new';
@@ -257,10 +258,18 @@ export class RTCPeerConnection extends EventTarget {
       case 'channel-message':
       case 'channel-buffered-amount-low':
       case 'channel-closing':
-      case 'channel-closed':
-        this.#channels.get(ev.handle)?.deliver(ev as ChannelEvent);
-        if (ev.type === 'channel-closed') this.#channels.delete(ev.handle);
+      case 'channel-closed': {
+        const channel = this.#channels.get(ev.handle);
+        if (!channel) return;
+        const wasOpen = channel.announcedOpen;
+        channel.deliver(ev as ChannelEvent);
+        if (!wasOpen && channel.announcedOpen) this.#tally.opened++;
+        if (ev.type === 'channel-closed') {
+          if (wasOpen) this.#tally.closed++;
+          this.#channels.delete(ev.handle);
+        }
         return;
+      }
       case 'channel-error':
         this.#channels.get(ev.handle)?.deliver({ type: 'channel-error', error: toException(ev.error) as RTCError });
         return;
@@ -313,16 +322,13 @@ export class RTCPeerConnection extends EventTarget {
   }
 
   async #resolveMdns(name: string): Promise<void> {
-    if (!this.#mdns) {
-      const resolver = await acquireMdns();
-      if (this.#closed || this.#mdns) {
-        releaseMdns();
-        if (this.#closed) return;
-      } else {
-        this.#mdns = resolver;
-      }
-    }
-    const address = await this.#mdns!.resolve(name, MDNS_TIMEOUT_MS);
+    const address = await mdnsResolver().then(
+      (r) => r.resolve(name, MDNS_TIMEOUT_MS),
+      (e: unknown) => {
+        log.warn(`cannot resolve ${name}: mDNS is unavailable (${String(e)})`);
+        return undefined;
+      },
+    );
     if (this.#closed || !this.#driver) return;
     this.#driver.input({ type: 'mdns-resolved', name, address });
   }
@@ -459,7 +465,7 @@ export class RTCPeerConnection extends EventTarget {
 
   getStats(): Promise<Map<string, Record<string, unknown>>> {
     if (this.#closed) return Promise.reject(invalidStateError('RTCPeerConnection is closed'));
-    return this.#ready.then(() => toStatsReport(this.#engine.stats(monotonicClock.now()), this.#channels));
+    return this.#ready.then(() => toStatsReport(this.#engine.stats(monotonicClock.now()), this.#tally));
   }
 
   /** Data-only: there are no media transceivers. */
@@ -483,10 +489,6 @@ export class RTCPeerConnection extends EventTarget {
     this.#channels.clear();
     this.#sctp.update('closed');
     void this.#driver?.close();
-    if (this.#mdns) {
-      this.#mdns = undefined;
-      releaseMdns();
-    }
   }
 }
 

@@ -14,7 +14,13 @@ function candidateId(kind: 'L' | 'R', c: Candidate): string {
   return `${kind}${c.foundation}-${c.address}-${c.port}`;
 }
 
-export function toStatsReport(s: PeerStats, openChannels: ReadonlyMap<number, unknown>): RTCStatsReport {
+/** Channels that reached open, and those that closed after opening (W3C RTCPeerConnectionStats). */
+export interface ChannelTally {
+  opened: number;
+  closed: number;
+}
+
+export function toStatsReport(s: PeerStats, tally: ChannelTally): RTCStatsReport {
   const timestamp = performance.timeOrigin + performance.now();
   const report: RTCStatsReport = new Map();
   const add = (entry: { id: string; type: string } & Record<string, unknown>): void => {
@@ -35,8 +41,7 @@ export function toStatsReport(s: PeerStats, openChannels: ReadonlyMap<number, un
     });
   };
 
-  const opened = s.dataChannels.filter((c) => c.state !== 'connecting').length;
-  add({ id: 'P', type: 'peer-connection', dataChannelsOpened: opened, dataChannelsClosed: opened - openChannels.size });
+  add({ id: 'P', type: 'peer-connection', dataChannelsOpened: tally.opened, dataChannelsClosed: tally.closed });
   const selected = s.transport.selectedCandidatePair;
   add({
     id: 'T',

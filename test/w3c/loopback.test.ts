@@ -48,6 +48,14 @@ test('offer/answer, trickle, open, strings and binary both ways, then close', as
     dc.close();
     await closed;
     assert.equal(remote.readyState, 'closed');
+    for (const pc of [p.a, p.b]) {
+      const stats = await pc.getStats();
+      const peer = [...stats.values()].find((s) => s.type === 'peer-connection')!;
+      assert.deepEqual([peer['dataChannelsOpened'], peer['dataChannelsClosed']], [1, 1]);
+      const transport = [...stats.values()].find((s) => s.type === 'transport')!;
+      assert.equal(transport['dtlsState'], 'connected');
+      assert.ok((transport['bytesSent'] as number) > 0);
+    }
   } finally {
     p.close();
   }

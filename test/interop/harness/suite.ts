@@ -17,13 +17,11 @@ import { CHROMIUM_PATH } from './sides.js';
 const CASE_PREFIX = '@@case ';
 
 /**
- * THE GATE for the sansrtc suites (sansrtc against Chromium and against node-datachannel).
- * While it is a string, node:test skips them with that reason unless SANSRTC_INTEROP=1.
- * To run them by default, make it `false`: they then run in every `npm test` and fail
- * (never skip) if sansrtc misbehaves or stops exporting RTCPeerConnection.
+ * The sansrtc suites (sansrtc against Chromium and against node-datachannel) run in every
+ * `npm test` and fail, never skip, if sansrtc misbehaves or stops exporting
+ * RTCPeerConnection. The gate stays as a switch for bisecting: a string skips them.
  */
-export const sansrtcGate: string | false =
-  process.env['SANSRTC_INTEROP'] === '1' ? false : 'set SANSRTC_INTEROP=1 to run the sansrtc interop suites (gated while the W3C facade settles)';
+export const sansrtcGate: string | false = false;
 
 export interface SuiteRun {
   readonly status: number | null;
