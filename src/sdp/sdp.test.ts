@@ -220,3 +220,14 @@ test('property: random strings never throw', () => {
 test('property: mutated corpus descriptions never throw', () => {
   fc.assert(fc.property(mutatedArb(CORPUS.map((c) => c.sdp)), neverThrows), { numRuns: 3000 });
 });
+
+test('serializeSdp refuses a value that would smuggle in a line', () => {
+  const parsed = parseSdp('v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\na=mid:0\r\n');
+  assert.ok(parsed.ok);
+  for (const bad of ['0\r\na=setup:passive', '0\nx', '0\0']) {
+    const sd = structuredClone(parsed.value);
+    sd.media[0]!.attributes[0] = { name: 'mid', value: bad };
+    assert.throws(() => serializeSdp(sd), RangeError);
+  }
+  assert.equal(serializeSdp(parsed.value).split('\r\n').length, 7);
+});
