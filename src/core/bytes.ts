@@ -13,14 +13,14 @@ const EMPTY = new Uint8Array(0);
 
 export class ByteReader {
   readonly buf: Uint8Array;
-  private readonly view: DataView;
   private readonly end: number;
   pos: number;
   failed = false;
 
   constructor(buf: Uint8Array, start = 0, end = buf.length) {
+    // No DataView: one per reader (a reader per packet and per chunk) cost more than the
+    // byte arithmetic below.
     this.buf = buf;
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     this.pos = start;
     this.end = Math.min(end, buf.length);
   }
@@ -47,7 +47,8 @@ export class ByteReader {
 
   u16(): number {
     const at = this.take(2);
-    return at < 0 ? 0 : this.view.getUint16(at);
+    const b = this.buf;
+    return at < 0 ? 0 : (b[at]! << 8) | b[at + 1]!;
   }
 
   u24(): number {
@@ -57,7 +58,8 @@ export class ByteReader {
 
   u32(): number {
     const at = this.take(4);
-    return at < 0 ? 0 : this.view.getUint32(at);
+    const b = this.buf;
+    return at < 0 ? 0 : ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
   }
 
   u48(): number {
@@ -68,7 +70,11 @@ export class ByteReader {
 
   u64(): bigint {
     const at = this.take(8);
-    return at < 0 ? 0n : this.view.getBigUint64(at);
+    if (at < 0) return 0n;
+    const b = this.buf;
+    const hi = ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+    const lo = ((b[at + 4]! << 24) | (b[at + 5]! << 16) | (b[at + 6]! << 8) | b[at + 7]!) >>> 0;
+    return (BigInt(hi) << 32n) | BigInt(lo);
   }
 
   /** A view of the next `n` bytes (no copy). */
