@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 
 /**
  * The WebRTC implementations the benchmarks compare, each loaded through its W3C API only,
@@ -46,12 +46,11 @@ export interface DataChannelLike {
   close(): void;
 }
 
-const require = createRequire(import.meta.url);
-
-/** The version in a package.json, given its module specifier or path. */
-function versionOf(packageJson: string): string {
+/** A package's version from its package.json on disk (some exports maps hide the file). */
+function versionOf(pkg: string): string {
   try {
-    return (require(packageJson) as { version: string }).version;
+    const path = pkg === 'sansrtc' ? new URL('../package.json', import.meta.url) : new URL(`../node_modules/${pkg}/package.json`, import.meta.url);
+    return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
   } catch {
     return 'unknown';
   }
@@ -64,24 +63,24 @@ export async function loadImpl(name: ImplName): Promise<Impl> {
       const mod = (await import(new URL('../dist/index.js', import.meta.url).href)) as Record<string, unknown>;
       const ctor = mod['RTCPeerConnection'];
       if (typeof ctor !== 'function') throw new Error('sansrtc does not export RTCPeerConnection yet');
-      return { name, version: versionOf('../package.json'), RTCPeerConnection: ctor as Impl['RTCPeerConnection'], config: {} };
+      return { name, version: versionOf('sansrtc'), RTCPeerConnection: ctor as Impl['RTCPeerConnection'], config: {} };
     }
     case 'node-datachannel': {
       const mod = (await import('node-datachannel/polyfill')) as unknown as Record<string, unknown>;
-      return { name, version: versionOf('node-datachannel/package.json'), RTCPeerConnection: mod['RTCPeerConnection'] as Impl['RTCPeerConnection'], config: {} };
+      return { name, version: versionOf('node-datachannel'), RTCPeerConnection: mod['RTCPeerConnection'] as Impl['RTCPeerConnection'], config: {} };
     }
     case 'werift': {
       const mod = (await import('werift')) as unknown as Record<string, unknown>;
       return {
         name,
-        version: versionOf('werift/package.json'),
+        version: versionOf('werift'),
         RTCPeerConnection: mod['RTCPeerConnection'] as Impl['RTCPeerConnection'],
         config: { iceUseIpv6: false },
       };
     }
     case 'wrtc': {
       const mod = (await import('@roamhq/wrtc')) as unknown as { default: Record<string, unknown> };
-      return { name, version: versionOf('@roamhq/wrtc/package.json'), RTCPeerConnection: mod.default['RTCPeerConnection'] as Impl['RTCPeerConnection'], config: {} };
+      return { name, version: versionOf('@roamhq/wrtc'), RTCPeerConnection: mod.default['RTCPeerConnection'] as Impl['RTCPeerConnection'], config: {} };
     }
   }
 }

@@ -51,8 +51,9 @@ export function renderMarkdown(r: BenchReport): string {
       const m = x.metrics.find((y) => y.name === name);
       if (!m) return '—';
       const b = base?.metrics.find((y) => y.name === name);
+      if (!Number.isFinite(m.median)) return m.error ? 'failed' : '—';
       const ratio = b && x.impl !== BASELINE && Number.isFinite(b.median) && b.median !== 0 ? ` (${(m.median / b.median).toFixed(2)}×)` : '';
-      return m.error && !Number.isFinite(m.median) ? 'failed' : `${fmt(m.median)}${ratio}`;
+      return `${fmt(m.median)}${ratio}`;
     });
     const unit = available[0]!.metrics.find((m) => m.name === name)!;
     lines.push(`| ${name} (${unit.unit}, ${unit.better} is better) | ${row.join(' | ')} |`);
@@ -64,7 +65,7 @@ export function renderMarkdown(r: BenchReport): string {
   ]);
   if (problems.length) lines.push('Not measured or failed:', '', ...problems, '');
   lines.push('![throughput and setup chart](benchmarks.svg)', '');
-  lines.push('Regenerate with `npm run bench` (about 5-8 minutes; `npm run bench -- --quick` for one short run).', '');
+  lines.push('Regenerate with `npm run bench` (about 9 minutes on this 2-core machine; `npm run bench -- --quick` for one short run).', '');
   return lines.join('\n');
 }
 

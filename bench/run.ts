@@ -4,13 +4,14 @@
  * docs/benchmarks.md and docs/benchmarks.svg.
  *
  *   node --import tsx bench/run.ts [--runs 3] [--impls sansrtc,node-datachannel] [--quick]
+ *   node --import tsx bench/run.ts --render     (docs from bench/results/latest.json)
  *
  * `npm run bench` runs this inside scripts/in-netns.sh, so no packet leaves the machine's
  * loopback-only test namespace.
  */
 
 import { execFileSync, fork } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -148,7 +149,30 @@ async function benchImpl(impl: ImplName): Promise<ImplResult> {
   return { impl, version: loaded.version, metrics };
 }
 
+/**
+ * Record seal+open MB/s per core for our DTLS record layer, from bench/dtls-record.ts (its
+ * "C RecordProtection" rows), per AEAD.
+ */
+function measureDtlsCeiling(): Record<string, number> {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', join(here, 'dtls-record.ts'), quick ? '3000' : '10000', '3'], { encoding: 'utf8' });
+  const result: Record<string, number> = {};
+  for (const m of out.matchAll(/^C RecordProtection\s+(\S+)\s+[\d.]+\s+[\d.]+\s+([\d.]+)\s*$/gm)) result[m[1]!] = Number(m[2]);
+  return result;
+}
+
+/** Writes the markdown table and the chart from a report. */
+function writeDocs(report: BenchReport): void {
+  writeFileSync(join(here, '..', 'docs', 'benchmarks.md'), renderMarkdown(report));
+  writeFileSync(join(here, '..', 'docs', 'benchmarks.svg'), renderChart(report));
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--render')) {
+    // Re-render docs from the last results without measuring again.
+    writeDocs(JSON.parse(readFileSync(join(here, 'results', 'latest.json'), 'utf8')) as BenchReport);
+    console.log('wrote docs/benchmarks.md, docs/benchmarks.svg from bench/results/latest.json');
+    return;
+  }
   console.log(`sansrtc benchmarks: ${runs} run(s) each, implementations: ${implNames.join(', ')}`);
   if (implNames.includes('sansrtc')) {
     // Measure the compiled package, not TypeScript through a loader.
@@ -156,19 +180,20 @@ async function main(): Promise<void> {
   }
   const udp = await measureUdpCeiling(quick ? 1 : 2, 1200);
   console.log(`  raw UDP ceiling (1200 B datagrams, two processes): ${udp.toFixed(1)} MiB/s`);
+  const dtls = measureDtlsCeiling();
+  for (const [alg, v] of Object.entries(dtls)) console.log(`  DTLS record seal+open ceiling (${alg}, 1200 B, one core): ${v.toFixed(1)} MB/s`);
   const results: ImplResult[] = [];
   for (const impl of implNames) results.push(await benchImpl(impl));
   const report: BenchReport = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / GiB), node: process.version },
     runs,
-    ceilings: { udpMiBs: udp },
+    ceilings: { udpMiBs: udp, dtlsSealOpenMBs: dtls },
     results,
   };
   mkdirSync(join(here, 'results'), { recursive: true });
   writeFileSync(join(here, 'results', 'latest.json'), JSON.stringify(report, null, 2) + '\n');
-  writeFileSync(join(here, '..', 'docs', 'benchmarks.md'), renderMarkdown(report));
-  writeFileSync(join(here, '..', 'docs', 'benchmarks.svg'), renderChart(report));
+  writeDocs(report);
   console.log('wrote bench/results/latest.json, docs/benchmarks.md, docs/benchmarks.svg');
 }
 
