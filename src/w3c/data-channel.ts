@@ -12,21 +12,14 @@ import { invalidStateError } from './errors.js';
 import { defineEventHandlers } from './event-handlers.js';
 import { RTCErrorEvent } from './events.js';
 import type { RTCError } from './errors.js';
-import type { ChannelInfo } from '../peer/index.js';
+import type { ChannelInfo, ChannelPriority, DataChannelInit } from '../peer/index.js';
 
 export type RTCDataChannelState = 'connecting' | 'open' | 'closing' | 'closed';
-export type RTCPriorityType = 'very-low' | 'low' | 'medium' | 'high';
+export type RTCPriorityType = ChannelPriority;
 export type BinaryType = 'arraybuffer' | 'blob';
 
-export interface RTCDataChannelInit {
-  ordered?: boolean;
-  maxPacketLifeTime?: number;
-  maxRetransmits?: number;
-  protocol?: string;
-  negotiated?: boolean;
-  id?: number;
-  priority?: RTCPriorityType;
-}
+/** W3C 6.1 RTCDataChannelInit: the engine's DataChannelInit is exactly this dictionary. */
+export type RTCDataChannelInit = DataChannelInit;
 
 /** The channel attributes the engine reports. */
 export type ChannelSnapshot = ChannelInfo;
