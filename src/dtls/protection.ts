@@ -11,17 +11,10 @@
  * alternatives and explains the choice.
  */
 import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject } from 'node:crypto';
-import { Slab } from '../core/index.js';
+import { sharedSlab } from '../core/index.js';
 import { RECORD_HEADER_SIZE } from './constants.js';
 import { writeRecordHeader } from './record.js';
 import { TAG_LENGTH, type CipherSuite } from './suites.js';
-
-/**
- * Bytes per sealed-record slab: 64 KiB holds ~50 full 1200-byte records, so the data path
- * allocates one ArrayBuffer per ~50 records, and a slab outlives its last record by little
- * (records are sent and dropped at once). Measured with bench/datapath.ts.
- */
-const SEAL_SLAB_BYTES = 64 * 1024;
 
 export class RecordProtection {
   readonly suite: CipherSuite;
@@ -31,8 +24,13 @@ export class RecordProtection {
   private readonly nonce = new Uint8Array(12);
   private readonly aad = new Uint8Array(13);
   private readonly options = { authTagLength: TAG_LENGTH } as const;
-  /** Where `seal` carves its records from. */
-  private readonly slab = new Slab(SEAL_SLAB_BYTES);
+  /**
+   * Where `seal` carves its records from: the process-wide 64 KiB slab (about 50 full
+   * 1200-byte records per ArrayBuffer on the data path, bench/datapath.ts), not one per
+   * RecordProtection, so an idle connection holds no slab (bench/memory.ts). Sealed records
+   * are sent and dropped at once; flights keep messages and seal again on retransmission.
+   */
+  private readonly slab = sharedSlab;
 
   constructor(suite: CipherSuite, key: Uint8Array, iv: Uint8Array) {
     this.suite = suite;
@@ -95,7 +93,7 @@ export class RecordProtection {
   /**
    * A buffer holding one sealed record, owned by the caller from now on: a fresh view carved
    * from a slab that is never written again once handed out (one ArrayBuffer per
-   * ~SEAL_SLAB_BYTES of records instead of one, zero-filled, per record).
+   * 64 KiB of records instead of one, zero-filled, per record).
    */
   seal(type: number, epoch: number, sequence: number, plaintext: Uint8Array): Uint8Array {
     const out = this.slab.take(this.sealedSize(plaintext.length));

@@ -11,7 +11,7 @@
  * RFC 9260 5.2 describes, so `connect` is safe on both sides.
  */
 
-import { ByteReader, ByteWriter, Slab, utf8Encode } from '../core/bytes.js';
+import { ByteReader, ByteWriter, sharedSlab, utf8Encode } from '../core/bytes.js';
 import { Counters } from '../core/counters.js';
 import { SansRtcError, err, ok, type Result } from '../core/errors.js';
 import type { Datagram, Engine, Transmit } from '../core/engine.js';
@@ -193,8 +193,12 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
   private readonly out = new OutputQueue<SctpOutput>();
   private readonly w: ByteWriter;
   private readonly scratch = new ByteWriter(256);
-  /** Outgoing packets are copied out of `w` into views of this (no ArrayBuffer per packet). */
-  private readonly packets = new Slab();
+  /**
+   * Outgoing packets are copied out of `w` into views of this (no ArrayBuffer per packet).
+   * The process-wide slab, not one per association: an idle association then holds no
+   * 64 KiB slab (bench/memory.ts).
+   */
+  private readonly packets = sharedSlab;
   /** Our verification tag: every packet the peer sends us carries it (RFC 9260 8.5). */
   readonly localTag: number;
   private readonly localInitialTsn: number;
