@@ -122,7 +122,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
   private readonly policy: 'all' | 'relay';
   private readonly stunServers: readonly TransportAddress[];
   private readonly turnServers: readonly TurnServerConfig[];
-  private readonly ta: number;
+  private ta: number;
   private readonly keepaliveInterval: number;
 
   private now: Millis = 0;
@@ -236,6 +236,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
         this.gather();
         break;
       case 'set-remote-credentials':
+        if (input.ta !== undefined) this.ta = Math.max(input.ta, MIN_TA);
         this.setRemoteCredentials({ ufrag: input.ufrag, pwd: input.pwd });
         // RFC 8445 6.1.1: against a lite peer the full agent is controlling.
         if (input.lite && !this.lite) this.switchRole('controlling');

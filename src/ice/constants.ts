@@ -16,12 +16,23 @@ export const MAX_LOCAL_PREFERENCE = 65535;
 export const COMPONENT_ID = 1;
 
 /**
- * RFC 8445 14.2: Ta, the pacing interval between new checks. The RFC default is 50 ms,
- * which it allows lowered for non-RTP data. We keep 50 ms: a data-channel check list has a
- * handful of pairs, so setup costs at most a few Ta, and 50 ms keeps the check traffic
- * (~20 packets/s, ~2 kB/s) far below any congestion concern on constrained links.
+ * RFC 8445 14.2: Ta, the pacing interval between new checks. The RFC default is 50 ms, and
+ * an agent that does not signal another value (RFC 8839 5.5 a=ice-pacing) is taken to use
+ * it; both agents then use the higher of the two (14.2). So 50 ms stays the agent's default
+ * and the Ta used against any peer that does not propose a lower value (browsers do not
+ * send a=ice-pacing).
  */
 export const DEFAULT_TA = 50;
+/**
+ * RFC 8445 14.2: the Ta a peer connection proposes in a=ice-pacing (RFC 8839 5.5). "MAY use
+ * another value based on the characteristics of the associated data": the 50 ms default
+ * paces RTP media sessions; a data-channel session has one component and a check list of a
+ * handful of pairs, so even at 5 ms the checks are a short burst (a few hundred bytes), and
+ * with 50 ms the regular nomination check alone (8.1.1: a triggered check, paced by Ta like
+ * any other) costs 50 ms of every setup. 5 ms is the floor 14.2 sets for STUN transactions
+ * (MIN_TA). Used only when the peer proposes it too (the higher value wins).
+ */
+export const PROPOSED_TA = 5;
 /** RFC 8445 14.2: STUN transactions must not start more often than every 5 ms; `ta` is raised to this. */
 export const MIN_TA = 5;
 

@@ -57,7 +57,17 @@ export type IceInput =
    * The peer's ufrag and pwd. `lite`: the peer is an ICE-lite agent (`a=ice-lite`), so a
    * full agent takes the controlling role (RFC 8445 6.1.1).
    */
-  | { readonly type: 'set-remote-credentials'; readonly ufrag: string; readonly pwd: string; readonly lite?: boolean }
+  /**
+   * `ta`: the check pacing agreed through a=ice-pacing (RFC 8445 14.2, RFC 8839 5.5: the
+   * higher of the two proposals); absent leaves Ta as it is.
+   */
+  | {
+      readonly type: 'set-remote-credentials';
+      readonly ufrag: string;
+      readonly pwd: string;
+      readonly lite?: boolean;
+      readonly ta?: number;
+    }
   | { readonly type: 'add-remote-candidate'; readonly candidate: Candidate }
   | { readonly type: 'end-of-remote-candidates' }
   | { readonly type: 'restart' }

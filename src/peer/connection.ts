@@ -65,6 +65,7 @@ import {
   UNLIMITED_SEND_SIZE,
 } from './constants.js';
 import {
+  agreedTa,
   answerLayout,
   answerSetup,
   INITIAL_LAYOUT,
@@ -946,7 +947,7 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
     this.remoteMaxMessage = m.maxMessageSize;
     this.remoteSctpPort = m.sctpPort;
     // New credentials from the peer are its ICE restart; the agent restarts too (RFC 8445 9).
-    ice.handleInput(this.now, { type: 'set-remote-credentials', ufrag: m.iceUfrag!, pwd: m.icePwd! });
+    ice.handleInput(this.now, { type: 'set-remote-credentials', ufrag: m.iceUfrag!, pwd: m.icePwd!, ta: agreedTa(parsed) });
     for (const c of m.candidates) this.addRemoteCandidate(ice, c);
     if (m.endOfCandidates) ice.handleInput(this.now, { type: 'end-of-remote-candidates' });
   }

@@ -6,6 +6,7 @@
  */
 import { err, ok, type Result } from '../core/index.js';
 import type { DtlsCertificate } from '../dtls/index.js';
+import { DEFAULT_TA, PROPOSED_TA } from '../ice/index.js';
 import {
   buildDataChannelSession,
   serializeSdp,
@@ -74,6 +75,8 @@ export function renderDescription(p: LocalParams, candidates: readonly Candidate
     endOfCandidates: complete,
     legacy: p.layout.legacy,
   });
+  // RFC 8445 14.2, RFC 8839 5.5: our proposed Ta (session level).
+  sd.attributes.push({ name: 'ice-pacing', value: String(PROPOSED_TA) });
   const data = sd.media[0]!;
   sd.media = p.layout.sections.map((s) => (s.kind === 'data' ? data : rejectedSection(s)));
   return serializeSdp(sd);
@@ -89,6 +92,17 @@ function rejectedSection(s: Extract<Section, { kind: 'rejected' }>): MediaDescri
     bandwidths: [],
     attributes: s.mid === undefined ? [] : [{ name: 'mid', value: s.mid }],
   };
+}
+
+/**
+ * RFC 8445 14.2: both agents use the higher of the two proposed Ta values; a peer without
+ * a (valid) session-level a=ice-pacing (RFC 8839 5.5: 1*10DIGIT ms) counts as proposing the
+ * 50 ms default.
+ */
+export function agreedTa(remote: ParsedDataChannelDescription): number {
+  const v = remote.description.attributes.find((a) => a.name === 'ice-pacing')?.value?.trim();
+  const theirs = v !== undefined && /^[0-9]{1,10}$/.test(v) ? Number(v) : DEFAULT_TA;
+  return Math.max(PROPOSED_TA, theirs);
 }
 
 export type DtlsRole = 'client' | 'server';

@@ -52,7 +52,10 @@ test('a Chrome-shaped offer with audio and video: those sections rejected, the d
   ]);
   assert.deepEqual(media[0]!.attributes, [{ name: 'mid', value: '0' }], 'a rejected section carries only its mid');
   assert.deepEqual(media[1]!.attributes, [{ name: 'mid', value: '1' }]);
-  assert.deepEqual(sd.value.attributes, [{ name: 'group', value: 'BUNDLE 2' }]);
+  assert.deepEqual(sd.value.attributes, [
+    { name: 'group', value: 'BUNDLE 2' },
+    { name: 'ice-pacing', value: '5' }, // RFC 8445 14.2, RFC 8839 5.5: our proposed Ta
+  ]);
   const names = media[2]!.attributes.map((x) => x.name);
   for (const n of names) {
     assert.ok(

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCandidate, type Candidate } from '../sdp/index.js';
+import { parseCandidate, parseDataChannelDescription, type Candidate } from '../sdp/index.js';
 import { LocalCandidates } from './candidates.js';
 import { priorityName } from './channels.js';
 import { MAX_CANDIDATES_PER_MDNS_NAME, MAX_HELD_CANDIDATES, MAX_PENDING_MDNS_NAMES } from './constants.js';
-import { answerSetup, offererRole } from './description.js';
+import { agreedTa, answerSetup, offererRole } from './description.js';
 import { MdnsWaitlist } from './mdns.js';
 import { peerConnectionState } from './state.js';
 
@@ -74,4 +74,36 @@ test('local candidates are held until their generation is applied, then released
   assert.equal(l.finish('g2'), false);
   for (let i = 0; i < MAX_HELD_CANDIDATES + 5; i++) l.add('g3', cand('10.0.1.1', 1000 + i));
   assert.equal(l.list('g3').candidates.length, MAX_HELD_CANDIDATES, 'bounded');
+});
+
+test('Ta is the higher of both a=ice-pacing proposals, 50 ms for a peer without one (RFC 8445 14.2)', () => {
+  const sdp = (pacing: string | undefined): string =>
+    [
+      'v=0',
+      'o=- 1 1 IN IP4 0.0.0.0',
+      's=-',
+      't=0 0',
+      'a=group:BUNDLE 0',
+      ...(pacing === undefined ? [] : [`a=ice-pacing:${pacing}`]),
+      'm=application 9 UDP/DTLS/SCTP webrtc-datachannel',
+      'c=IN IP4 0.0.0.0',
+      'a=ice-ufrag:abcd',
+      'a=ice-pwd:abcdefghijklmnopqrstuvwx',
+      'a=fingerprint:sha-256 ' + Array(32).fill('AB').join(':'),
+      'a=setup:actpass',
+      'a=mid:0',
+      'a=sctp-port:5000',
+      '',
+    ].join('\r\n');
+  const ta = (pacing: string | undefined): number => {
+    const r = parseDataChannelDescription(sdp(pacing));
+    assert.ok(r.ok);
+    return agreedTa(r.value);
+  };
+  assert.equal(ta(undefined), 50, 'a browser (no a=ice-pacing) keeps the default');
+  assert.equal(ta('5'), 5, 'both propose 5 ms');
+  assert.equal(ta('20'), 20, 'the higher value wins');
+  assert.equal(ta('200'), 200);
+  assert.equal(ta('1'), 5, 'never below our own proposal');
+  assert.equal(ta('fast'), 50, 'an unparseable value counts as no proposal');
 });

@@ -1,0 +1,127 @@
+/**
+ * Connection-setup timeline (issue 7): two RTCPeerConnections from the built package
+ * (`dist/`, build with `npx tsc -p tsconfig.build.json`) in one process on 127.0.0.1 and
+ * 127.0.0.2, signaling relayed in-process. For each repetition, times (ms since
+ * createDataChannel on the offerer) of: gathering complete, first connectivity check sent,
+ * first check answered (first Binding success sent), ICE connected, DTLS done
+ * (connectionState 'connected'), first SCTP packet (first DTLS application_data record
+ * sent), and channel open on each side. Packet phases are seen by wrapping
+ * dgram.Socket#send and classifying the first byte (RFC 7983).
+ *
+ *   npx tsc -p tsconfig.build.json && npx tsx bench/setup.ts [reps=20]
+ */
+
+import dgram from 'node:dgram';
+import { RTCPeerConnection } from '../dist/index.js';
+
+const reps = Number(process.argv[2] ?? 20);
+const now = (): number => performance.now();
+
+type Mark = Record<string, number>;
+let mark: Mark = {};
+let t0 = 0;
+const set = (k: string): void => {
+  if (mark[k] === undefined) mark[k] = now() - t0;
+};
+
+// Classify outgoing datagrams (RFC 7983): STUN 0..3, DTLS 20..63.
+const origSend = dgram.Socket.prototype.send;
+dgram.Socket.prototype.send = function (this: dgram.Socket, msg: unknown, ...rest: unknown[]) {
+  const b = msg instanceof Uint8Array ? msg : Array.isArray(msg) && msg[0] instanceof Uint8Array ? (msg[0] as Uint8Array) : undefined;
+  if (b && b.length > 1) {
+    const first = b[0]!;
+    if (first <= 3) {
+      const type = (b[0]! << 8) | b[1]!;
+      if (type === 0x0001) set('checkSent');
+      else if (type === 0x0101) set('checkOk');
+    } else if (first === 22) set('dtlsFirst');
+    else if (first === 23) set('appData');
+  }
+  return (origSend as (...a: unknown[]) => unknown).call(this, msg, ...rest);
+} as typeof dgram.Socket.prototype.send;
+
+async function once(): Promise<Mark> {
+  mark = {};
+  const a = new RTCPeerConnection({ bindAddresses: ['127.0.0.1'] } as never);
+  const b = new RTCPeerConnection({ bindAddresses: ['127.0.0.2'] } as never);
+  const pend: { a: object[]; b: object[] } = { a: [], b: [] };
+  let aRemote = false;
+  let bRemote = false;
+  a.onicecandidate = (ev) => {
+    if (!ev.candidate) return;
+    if (bRemote) void b.addIceCandidate(ev.candidate);
+    else pend.b.push(ev.candidate);
+  };
+  b.onicecandidate = (ev) => {
+    if (!ev.candidate) return;
+    if (aRemote) void a.addIceCandidate(ev.candidate);
+    else pend.a.push(ev.candidate);
+  };
+  a.onicegatheringstatechange = () => {
+    if (a.iceGatheringState === 'complete') set('gatheredA');
+  };
+  a.oniceconnectionstatechange = () => {
+    if (a.iceConnectionState === 'connected') set('iceA');
+  };
+  b.oniceconnectionstatechange = () => {
+    if (b.iceConnectionState === 'connected') set('iceB');
+  };
+  a.onconnectionstatechange = () => {
+    if (a.connectionState === 'connected') set('dtlsA');
+  };
+  b.onconnectionstatechange = () => {
+    if (b.connectionState === 'connected') set('dtlsB');
+  };
+  t0 = now();
+  const ch = a.createDataChannel('bench');
+  const openA = new Promise<void>((r) => {
+    ch.onopen = () => {
+      set('openA');
+      r();
+    };
+  });
+  const openB = new Promise<void>((r) => {
+    b.ondatachannel = (ev) => {
+      ev.channel.onopen = () => {
+        set('openB');
+        r();
+      };
+      if (ev.channel.readyState === 'open') {
+        set('openB');
+        r();
+      }
+    };
+  });
+  await a.setLocalDescription(await a.createOffer());
+  await b.setRemoteDescription(a.localDescription!);
+  bRemote = true;
+  for (const c of pend.b.splice(0)) await b.addIceCandidate(c as never);
+  await b.setLocalDescription(await b.createAnswer());
+  await a.setRemoteDescription(b.localDescription!);
+  aRemote = true;
+  for (const c of pend.a.splice(0)) await a.addIceCandidate(c as never);
+  set('signaled');
+  await Promise.all([openA, openB]);
+  const m = mark;
+  a.close();
+  b.close();
+  await new Promise((r) => setTimeout(r, 20));
+  return m;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((x, y) => x - y);
+  return s.length ? s[s.length >> 1]! : NaN;
+};
+
+const keys = ['signaled', 'gatheredA', 'checkSent', 'checkOk', 'iceA', 'iceB', 'dtlsFirst', 'dtlsA', 'dtlsB', 'appData', 'openA', 'openB'];
+const all: Mark[] = [];
+await once(); // warm-up (JIT, certificate generation paths)
+for (let i = 0; i < reps; i++) all.push(await once());
+const total = all.map((m) => Math.max(m['openA'] ?? NaN, m['openB'] ?? NaN));
+console.log(`setup (createDataChannel -> open on both sides), ${reps} reps: median ${median(total).toFixed(1)} ms (min ${Math.min(...total).toFixed(1)}, max ${Math.max(...total).toFixed(1)})`);
+for (const k of keys) {
+  const v = all.map((m) => m[k]).filter((x): x is number => x !== undefined);
+  console.log(`  ${k.padEnd(10)} median ${median(v).toFixed(1).padStart(6)} ms  (${v.length}/${reps})`);
+}
+process.exit(0);
