@@ -3,8 +3,8 @@
  * process (both ends here, so one "connection" below is one RTCPeerConnection; a pair is two),
  * one open data channel each, forces GC and reports heapUsed, external (which includes
  * arrayBuffers), arrayBuffers and RSS
- * per RTCPeerConnection over a baseline taken before the first one. With a 3rd argument it
- * writes a heap snapshot and prints retained self size by constructor (ArrayBuffer backing
+ * per RTCPeerConnection over a baseline taken before the first one. With a 3rd argument `snapshot`
+ * it writes heap snapshots before and after and prints the growth in self size by constructor (ArrayBuffer backing
  * stores are counted by their byte length).
  *
  *   npx tsc -p tsconfig.build.json
@@ -14,7 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeHeapSnapshot } from 'node:v8';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 
 const pairs = Number(process.argv[2] ?? 100);
 const dist = process.argv[3] ?? new URL('../dist/', import.meta.url).pathname;
@@ -46,9 +46,9 @@ async function settle(): Promise<void> {
   }
 }
 
-function usage(): { heap: number; external: number; arrayBuffers: number; rss: number } {
+function usage(): { heap: number; heapTotal: number; external: number; arrayBuffers: number; rss: number } {
   const m = process.memoryUsage();
-  return { heap: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers, rss: m.rss };
+  return { heap: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, rss: m.rss };
 }
 
 async function openPair(keep: unknown[]): Promise<void> {
@@ -77,24 +77,65 @@ async function openPair(keep: unknown[]): Promise<void> {
   (warm[1] as PC).close();
 }
 await settle();
+const beforeSnapshot = snapshot ? writeHeapSnapshot(join(tmpdir(), `memory-${process.pid}-before.heapsnapshot`)) : undefined;
+if (snapshot) await settle();
 const before = usage();
+const spacesBefore = spaces();
 const keep: unknown[] = [];
 const BATCH = 10;
+const half = Math.floor(pairs / 2);
+let middle = before;
 for (let i = 0; i < pairs; i += BATCH) {
+  if (i === half) {
+    await settle();
+    middle = usage();
+  }
   await Promise.all(Array.from({ length: Math.min(BATCH, pairs - i) }, () => openPair(keep)));
 }
 await settle();
 const after = usage();
+const spacesAfter = spaces();
+const afterSnapshot = snapshot ? writeHeapSnapshot(join(tmpdir(), `memory-${process.pid}-after.heapsnapshot`)) : undefined;
 const n = pairs * 2;
 const kib = (x: number): string => (x / 1024).toFixed(1).padStart(7);
 console.log(`${pairs} pairs (${n} RTCPeerConnections, one open channel each), per RTCPeerConnection:`);
 console.log(`  heapUsed           ${kib((after.heap - before.heap) / n)} KiB`);
+console.log(`  heapTotal          ${kib((after.heapTotal - before.heapTotal) / n)} KiB`);
 console.log(`  external           ${kib((after.external - before.external) / n)} KiB`);
 console.log(`    of it arrayBufs  ${kib((after.arrayBuffers - before.arrayBuffers) / n)} KiB`);
 console.log(`  rss                ${kib((after.rss - before.rss) / n)} KiB`);
+// The young generation grows with the allocation rate of the handshakes up to its limit (16 MiB
+// semi-spaces in Node 20), a cost per process that shows up above as heapTotal and RSS divided
+// by n. The second half of the connections opens on an already grown heap: its cost is the
+// marginal one, what one more connection holds.
+const m = (pairs - half) * 2;
+console.log(`second half only (${m} RTCPeerConnections opened after the first ${half * 2}), per RTCPeerConnection:`);
+console.log(`  heapUsed ${kib((after.heap - middle.heap) / m)} KiB, heapTotal ${kib((after.heapTotal - middle.heapTotal) / m)} KiB, external ${kib((after.external - middle.external) / m)} KiB, rss ${kib((after.rss - middle.rss) / m)} KiB`);
 
-if (snapshot) {
-  const file = writeHeapSnapshot(join(tmpdir(), `memory-${process.pid}.heapsnapshot`));
+console.log('  V8 heap spaces, growth in size (committed) / used:');
+for (const [name, a] of spacesAfter) {
+  const b = spacesBefore.get(name) ?? { size: 0, used: 0 };
+  if (a.size === b.size && a.used === b.used) continue;
+  console.log(`    ${name.padEnd(24)} ${kib((a.size - b.size) / n)} / ${kib((a.used - b.used) / n)} KiB`);
+}
+
+if (afterSnapshot) {
+  const a = byConstructor(beforeSnapshot!);
+  const b = byConstructor(afterSnapshot);
+  const diff = [...b.entries()].map(([name, e]) => {
+    const z = a.get(name) ?? { count: 0, bytes: 0 };
+    return [name, { count: e.count - z.count, bytes: e.bytes - z.bytes }] as const;
+  });
+  diff.sort((x, y) => y[1].bytes - x[1].bytes);
+  console.log(`heap snapshots ${beforeSnapshot} -> ${afterSnapshot}: growth in self size by constructor, per RTCPeerConnection (top 40)`);
+  for (const [name, e] of diff.slice(0, 40)) console.log(`  ${kib(e.bytes / n)} KiB  ${(e.count / n).toFixed(1).padStart(7)}x  ${name.slice(0, 70)}`);
+}
+function spaces(): Map<string, { size: number; used: number }> {
+  return new Map(getHeapSpaceStatistics().map((s) => [s.space_name, { size: s.space_size, used: s.space_used_size }]));
+}
+
+/** Self size and count by constructor (objects), or by node type in parentheses; ArrayBuffer backing stores appear as system / JSArrayBufferData. */
+function byConstructor(file: string): Map<string, { count: number; bytes: number }> {
   const snap = JSON.parse(readFileSync(file, 'utf8')) as {
     snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
     nodes: number[];
@@ -113,10 +154,9 @@ if (snapshot) {
     e.bytes += snap.nodes[i + iSize]!;
     by.set(name, e);
   }
-  const top = [...by.entries()].sort((x, y) => y[1].bytes - x[1].bytes).slice(0, 30);
-  console.log(`heap snapshot ${file}: self size by constructor (top 30, per RTCPeerConnection)`);
-  for (const [name, e] of top) console.log(`  ${kib(e.bytes / n)} KiB  ${(e.count / n).toFixed(1).padStart(7)}x  ${name.slice(0, 70)}`);
+  return by;
 }
+
 for (let i = 0; i < keep.length; i += 4) {
   (keep[i] as PC).close();
   (keep[i + 1] as PC).close();
