@@ -8,10 +8,10 @@
  * stores are counted by their byte length).
  *
  *   npx tsc -p tsconfig.build.json
- *   node --expose-gc --import tsx bench/memory.ts [pairs=100] [dist=../dist] [snapshot]
+ *   node --expose-gc --import tsx bench/memory.ts [pairs=100] [dist=../dist] [snapshot|-] [batch=10]
  */
 
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
@@ -19,6 +19,7 @@ import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 const pairs = Number(process.argv[2] ?? 100);
 const dist = process.argv[3] ?? new URL('../dist/', import.meta.url).pathname;
 const snapshot = process.argv[4] === 'snapshot';
+
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with node --expose-gc');
@@ -46,9 +47,15 @@ async function settle(): Promise<void> {
   }
 }
 
-function usage(): { heap: number; heapTotal: number; external: number; arrayBuffers: number; rss: number } {
+function usage(): { heap: number; heapTotal: number; external: number; arrayBuffers: number; rss: number; fds: number } {
   const m = process.memoryUsage();
-  return { heap: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, rss: m.rss };
+  let fds = NaN;
+  try {
+    fds = readdirSync('/proc/self/fd').length;
+  } catch {
+    // not Linux
+  }
+  return { heap: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, rss: m.rss, fds };
 }
 
 async function openPair(keep: unknown[]): Promise<void> {
@@ -82,7 +89,8 @@ if (snapshot) await settle();
 const before = usage();
 const spacesBefore = spaces();
 const keep: unknown[] = [];
-const BATCH = 10;
+/** Pairs opened at once (4th argument; the scale scenario of bench/run.ts opens all of them at once). */
+const BATCH = Number(process.argv[5] ?? 10);
 const half = Math.floor(pairs / 2);
 let middle = before;
 for (let i = 0; i < pairs; i += BATCH) {
@@ -104,6 +112,7 @@ console.log(`  heapTotal          ${kib((after.heapTotal - before.heapTotal) / n
 console.log(`  external           ${kib((after.external - before.external) / n)} KiB`);
 console.log(`    of it arrayBufs  ${kib((after.arrayBuffers - before.arrayBuffers) / n)} KiB`);
 console.log(`  rss                ${kib((after.rss - before.rss) / n)} KiB`);
+console.log(`  file descriptors   ${((after.fds - before.fds) / n).toFixed(1).padStart(7)}`);
 // The young generation grows with the allocation rate of the handshakes up to its limit (16 MiB
 // semi-spaces in Node 20), a cost per process that shows up above as heapTotal and RSS divided
 // by n. The second half of the connections opens on an already grown heap: its cost is the
