@@ -3,7 +3,8 @@
  * (`dist/`, build with `npx tsc -p tsconfig.build.json`) in one process on 127.0.0.1 and
  * 127.0.0.2, signaling relayed in-process. For each repetition, times (ms since
  * createDataChannel on the offerer) of: gathering complete, first connectivity check sent,
- * first check answered (first Binding success sent), ICE connected, DTLS done
+ * first check answered (first Binding success sent), nomination check sent (USE-CANDIDATE),
+ * ICE connected, DTLS done
  * (connectionState 'connected'), first SCTP packet (first DTLS application_data record
  * sent), and channel open on each side. Packet phases are seen by wrapping
  * dgram.Socket#send and classifying the first byte (RFC 7983).
@@ -24,6 +25,17 @@ const set = (k: string): void => {
   if (mark[k] === undefined) mark[k] = now() - t0;
 };
 
+/** Whether a STUN message carries attribute `type` (USE-CANDIDATE marks the nomination check). */
+function hasAttr(b: Uint8Array, type: number): boolean {
+  for (let i = 20; i + 4 <= b.length; ) {
+    const t = (b[i]! << 8) | b[i + 1]!;
+    const len = (b[i + 2]! << 8) | b[i + 3]!;
+    if (t === type) return true;
+    i += 4 + ((len + 3) & ~3);
+  }
+  return false;
+}
+
 // Classify outgoing datagrams (RFC 7983): STUN 0..3, DTLS 20..63.
 const origSend = dgram.Socket.prototype.send;
 dgram.Socket.prototype.send = function (this: dgram.Socket, msg: unknown, ...rest: unknown[]) {
@@ -32,7 +44,10 @@ dgram.Socket.prototype.send = function (this: dgram.Socket, msg: unknown, ...res
     const first = b[0]!;
     if (first <= 3) {
       const type = (b[0]! << 8) | b[1]!;
-      if (type === 0x0001) set('checkSent');
+      if (type === 0x0001) {
+        set('checkSent');
+        if (hasAttr(b, 0x0025)) set('nominate');
+      }
       else if (type === 0x0101) set('checkOk');
     } else if (first === 22) set('dtlsFirst');
     else if (first === 23) set('appData');
@@ -114,7 +129,7 @@ const median = (xs: number[]): number => {
   return s.length ? s[s.length >> 1]! : NaN;
 };
 
-const keys = ['signaled', 'gatheredA', 'checkSent', 'checkOk', 'iceA', 'iceB', 'dtlsFirst', 'dtlsA', 'dtlsB', 'appData', 'openA', 'openB'];
+const keys = ['signaled', 'gatheredA', 'checkSent', 'checkOk', 'nominate', 'iceA', 'iceB', 'dtlsFirst', 'dtlsA', 'dtlsB', 'appData', 'openA', 'openB'];
 const all: Mark[] = [];
 await once(); // warm-up (JIT, certificate generation paths)
 for (let i = 0; i < reps; i++) all.push(await once());

@@ -208,6 +208,26 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
     return this.gatheringValue;
   }
 
+  /**
+   * Whether `send` has a pair to go out on: the selected pair or, before nomination, a valid
+   * one (RFC 8445 12: consent is the successful check, RFC 7675 4). The layer above may
+   * start its own handshake as soon as this is true instead of waiting for 'connected'.
+   */
+  get canSend(): boolean {
+    return this.sendPair() !== undefined;
+  }
+
+  /** The pair `send` uses: the selected one or, before nomination, the best valid one. */
+  get sendingPair(): { local: Candidate; remote: Candidate } | undefined {
+    const p = this.sendPair();
+    return p ? { local: p.local.candidate, remote: p.remote.candidate } : undefined;
+  }
+
+  private sendPair(): CandidatePair | undefined {
+    if (this.closed) return undefined;
+    return this.selected ?? (this.consent.lost ? undefined : this.current.bestValid());
+  }
+
   get selectedPair(): { local: Candidate; remote: Candidate } | undefined {
     const p = this.selected;
     return p ? { local: p.local.candidate, remote: p.remote.candidate } : undefined;
@@ -400,7 +420,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
 
   /** RFC 8445 12: application data goes over the selected pair (or, before nomination, the best valid one). */
   private send(data: Uint8Array): void {
-    const pair = this.selected ?? (this.consent.lost ? undefined : this.current.bestValid());
+    const pair = this.sendPair();
     if (!pair) {
       this.counters.inc('send-no-pair');
       return;

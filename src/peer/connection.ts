@@ -59,6 +59,7 @@ import {
   DEFAULT_MAX_MESSAGE_SIZE,
   DEFAULT_MTU,
   DTLS_RECORD_OVERHEAD,
+  MAX_HELD_DTLS,
   MAX_LOCAL_ADDRESSES,
   PRIORITY_VALUES,
   SCTP_ZERO_CHECKSUM,
@@ -119,6 +120,7 @@ interface RemoteDescription {
 type PeerCounter =
   | 'datagram-before-ice'
   | 'dtls-before-transport'
+  | 'dtls-held-full'
   | 'sctp-before-dtls'
   | 'local-addresses-full'
   | 'mdns-pending-full'
@@ -159,6 +161,12 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
   private iceConnection: IceConnectionState = 'new';
   private connection: PeerConnectionState = 'new';
   private dtlsState: DtlsTransportState = 'new';
+  /**
+   * DTLS datagrams made while ICE had no pair to send them on (a server's first flight can
+   * answer a ClientHello that arrived just before our own check succeeded); sent as soon as
+   * a pair is valid rather than after a DTLS retransmission timeout.
+   */
+  private heldDtls: Uint8Array[] = [];
   private sctp: SctpTransportState | null = null;
 
   // Descriptions (W3C 4.4.1.1).
@@ -577,7 +585,8 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
         dtlsState: this.dtlsState,
         dtlsCipher: this.dtlsCipher,
         iceRole: ice?.role,
-        selectedCandidatePair: ice?.selectedPair,
+        // W3C: the pair packets are sent on; before nomination, the valid pair DTLS uses.
+        selectedCandidatePair: this.ice?.sendingPair,
       },
       candidatePairs: ice?.pairs ?? [],
       localCandidates: ice?.localCandidates ?? [],
@@ -642,6 +651,19 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
         this.onIce(o);
       }
       const dtls = this.dtls;
+      // DTLS starts once a pair is valid, not only once one is nominated (RFC 8445 12:
+      // data may use a valid pair before nomination; browsers likewise start DTLS when
+      // the transport is writable). This takes the nomination round trip off setup.
+      if (dtls && (this.dtlsState === 'new' || this.heldDtls.length > 0) && ice.canSend) {
+        if (this.heldDtls.length > 0) {
+          for (const data of this.heldDtls.splice(0)) ice.handleInput(this.now, { type: 'send', data });
+          busy = true;
+        }
+        if (this.dtlsState === 'new') {
+          this.connectDtls();
+          busy = true;
+        }
+      }
       if (dtls) {
         for (let o = dtls.pollOutput(); o !== undefined; o = dtls.pollOutput()) {
           busy = true;
@@ -695,7 +717,9 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
   private onDtls(o: DtlsOutput): void {
     switch (o.type) {
       case 'transmit':
-        this.ice?.handleInput(this.now, { type: 'send', data: o.data });
+        if (this.ice?.canSend) this.ice.handleInput(this.now, { type: 'send', data: o.data });
+        else if (this.heldDtls.length < MAX_HELD_DTLS) this.heldDtls.push(o.data.slice());
+        else this.counters.inc('dtls-held-full');
         return;
       case 'data':
         this.dcm?.handleInput(this.now, { type: 'datagram', data: o.data, from: NO_ADDRESS, to: NO_ADDRESS });
@@ -864,7 +888,7 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
     if (this.iceConnection === 'connected' || this.iceConnection === 'completed') this.connectDtls();
   }
 
-  /** ICE is up: the DTLS client sends its ClientHello (RFC 5763 5). */
+  /** ICE has a valid pair: the DTLS client sends its ClientHello (RFC 5763 5). */
   private connectDtls(): void {
     const dtls = this.dtls;
     if (!dtls || this.dtlsState !== 'new') return;

@@ -41,3 +41,10 @@ export const PRIORITY_VALUES = { 'very-low': 128, low: 256, medium: 512, high: 1
  * peer announces it too, so peers without RFC 9653 are unaffected.
  */
 export const SCTP_ZERO_CHECKSUM = true;
+
+/**
+ * DTLS datagrams held while ICE has no valid pair yet (a handshake flight is a few
+ * datagrams; more than this is not a handshake racing our first check, so it is dropped
+ * and counted, and DTLS retransmission recovers).
+ */
+export const MAX_HELD_DTLS = 16;
