@@ -9,13 +9,17 @@
  * sent), and channel open on each side. Packet phases are seen by wrapping
  * dgram.Socket#send and classifying the first byte (RFC 7983).
  *
- *   npx tsc -p tsconfig.build.json && npx tsx bench/setup.ts [reps=20]
+ *   npx tsc -p tsconfig.build.json && node --import tsx bench/setup.ts [reps=20] [addrA addrB]
+ *   scripts/in-netns.sh node --import tsx bench/setup.ts 30 10.99.0.1 10.99.0.2
  */
 
 import dgram from 'node:dgram';
 import { RTCPeerConnection } from '../dist/index.js';
 
 const reps = Number(process.argv[2] ?? 20);
+/** The two peers' bind addresses (e.g. 10.99.0.1 10.99.0.2 under scripts/in-netns.sh). */
+const addrA = process.argv[3] ?? '127.0.0.1';
+const addrB = process.argv[4] ?? '127.0.0.2';
 const now = (): number => performance.now();
 
 type Mark = Record<string, number>;
@@ -57,8 +61,8 @@ dgram.Socket.prototype.send = function (this: dgram.Socket, msg: unknown, ...res
 
 async function once(): Promise<Mark> {
   mark = {};
-  const a = new RTCPeerConnection({ bindAddresses: ['127.0.0.1'] } as never);
-  const b = new RTCPeerConnection({ bindAddresses: ['127.0.0.2'] } as never);
+  const a = new RTCPeerConnection({ bindAddresses: [addrA] } as never);
+  const b = new RTCPeerConnection({ bindAddresses: [addrB] } as never);
   const pend: { a: object[]; b: object[] } = { a: [], b: [] };
   let aRemote = false;
   let bRemote = false;
