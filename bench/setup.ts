@@ -14,7 +14,10 @@
  */
 
 import dgram from 'node:dgram';
-import { RTCPeerConnection } from '../dist/index.js';
+
+// The built package (loaded at run time: a clean checkout has no dist/ to type-check against;
+// the types come from the source it is built from).
+const { RTCPeerConnection } = (await import(new URL('../dist/index.js', import.meta.url).href)) as typeof import('../src/index.js');
 
 const reps = Number(process.argv[2] ?? 20);
 /** The two peers' bind addresses (e.g. 10.99.0.1 10.99.0.2 under scripts/in-netns.sh). */
