@@ -396,14 +396,9 @@ export class RTCPeerConnection extends EventTarget {
 
   // ---- data channels -----------------------------------------------------------------
 
+  /** W3C 4.4.1.6 createDataChannel; the engine enforces its rules (closed, limits, ids). */
   createDataChannel(label: string, init: RTCDataChannelInit = {}): RTCDataChannel {
-    if (this.#closed) throw invalidStateError('RTCPeerConnection is closed');
     const labelStr = String(label);
-    // W3C 4.4.1.6 createDataChannel: both limits set is a TypeError.
-    if (init.maxPacketLifeTime != null && init.maxRetransmits != null) {
-      throw new TypeError('maxPacketLifeTime and maxRetransmits cannot both be set');
-    }
-    if (init.negotiated && init.id == null) throw new TypeError('a negotiated channel needs an id');
     const handle = unwrap(this.#run((now) => this.#engine.createDataChannel(now, labelStr, { ...init })));
     return this.#channelFor(handle)!;
   }
