@@ -4,6 +4,7 @@
  * docs/benchmarks.md and docs/benchmarks.svg.
  *
  *   node --import tsx bench/run.ts [--runs 3] [--impls sansrtc,node-datachannel] [--quick]
+ *                                  [--cases setup,transfer,unordered,small,scale]
  *   node --import tsx bench/run.ts --render     (docs from bench/results/latest.json)
  *
  * `npm run bench` runs this inside scripts/in-netns.sh, so no packet leaves the machine's
@@ -34,6 +35,11 @@ function arg(name: string): string | undefined {
 const quick = process.argv.includes('--quick');
 const runs = Number(arg('runs') ?? (quick ? 1 : 3));
 const implNames = (arg('impls')?.split(',') as ImplName[] | undefined) ?? [...IMPLS];
+const CASES = ['setup', 'transfer', 'unordered', 'small', 'scale'] as const;
+const caseNames = new Set(arg('cases')?.split(',') ?? CASES);
+for (const c of caseNames) if (!(CASES as readonly string[]).includes(c)) throw new Error(`unknown case ${c}; known: ${CASES.join(', ')}`);
+/** A partial run (--cases) prints its figures but leaves bench/results and docs alone. */
+const allCases = CASES.every((c) => caseNames.has(c));
 const transferSeconds = quick ? 2 : 4;
 const transferBytes = 256 * MiB;
 
@@ -108,10 +114,10 @@ async function benchImpl(impl: ImplName): Promise<ImplResult> {
     console.log(`  ${impl.padEnd(17)} ${m.name.padEnd(34)} ${m.median.toFixed(2).padStart(10)} ${m.unit}${m.error ? `  (${m.error})` : ''}`);
   };
 
-  log(metric('setup', 'ms', await repeat(impl, { kind: 'setup', reps: quick ? 3 : 5 }, 60_000, ({ offerer, answerer }) =>
+  if (caseNames.has('setup')) log(metric('setup', 'ms', await repeat(impl, { kind: 'setup', reps: quick ? 3 : 5 }, 60_000, ({ offerer, answerer }) =>
     offerer.startedAt!.map((t, i) => Math.max(offerer.openedAt![i]!, answerer.openedAt![i]!) - t)), 'lower'));
 
-  for (const size of [16 * 1024, 64 * 1024, 256 * 1024]) {
+  for (const size of caseNames.has('transfer') ? [16 * 1024, 64 * 1024, 256 * 1024] : []) {
     const cpu: number[] = [];
     const r = await repeat(impl, { kind: 'transfer', size, totalBytes: transferBytes, maxSeconds: transferSeconds, ordered: true }, 60_000, ({ offerer, answerer }) => {
       if (answerer.corrupt || answerer.outOfOrder || answerer.bytesReceived !== offerer.bytesSent) {
@@ -124,27 +130,31 @@ async function benchImpl(impl: ImplName): Promise<ImplResult> {
     if (size === 16 * 1024) log(metric('CPU per GiB (both sides, 16 KiB)', 'CPU-s', { values: cpu }, 'lower'));
   }
 
-  const loss: number[] = [];
-  const unordered = await repeat(impl, { kind: 'transfer', size: 16 * 1024, totalBytes: transferBytes, maxSeconds: transferSeconds, ordered: false, maxRetransmits: 0 }, 60_000, ({ offerer, answerer }) => {
-    if (answerer.corrupt) throw new Error(`integrity: ${answerer.corrupt} corrupt messages`);
-    loss.push(1 - answerer.messagesReceived! / offerer.messagesSent!);
-    return [answerer.bytesReceived! / MiB / ((answerer.lastReceive! - offerer.sendStart!) / 1000)];
-  });
-  log(metric('throughput 16 KiB unordered, rexmit 0', 'MiB/s', unordered, 'higher'));
-  log(metric('loss, unordered rexmit 0', 'fraction', { values: loss }, 'lower'));
+  if (caseNames.has('unordered')) {
+    const loss: number[] = [];
+    const unordered = await repeat(impl, { kind: 'transfer', size: 16 * 1024, totalBytes: transferBytes, maxSeconds: transferSeconds, ordered: false, maxRetransmits: 0 }, 60_000, ({ offerer, answerer }) => {
+      if (answerer.corrupt) throw new Error(`integrity: ${answerer.corrupt} corrupt messages`);
+      loss.push(1 - answerer.messagesReceived! / offerer.messagesSent!);
+      return [answerer.bytesReceived! / MiB / ((answerer.lastReceive! - offerer.sendStart!) / 1000)];
+    });
+    log(metric('throughput 16 KiB unordered, rexmit 0', 'MiB/s', unordered, 'higher'));
+    log(metric('loss, unordered rexmit 0', 'fraction', { values: loss }, 'lower'));
+  }
 
-  log(metric('small messages (100 B)', 'msg/s', await repeat(impl, { kind: 'transfer', size: 100, totalBytes: 64 * MiB, maxSeconds: transferSeconds, ordered: true }, 60_000, ({ offerer, answerer }) => {
+  if (caseNames.has('small')) log(metric('small messages (100 B)', 'msg/s', await repeat(impl, { kind: 'transfer', size: 100, totalBytes: 64 * MiB, maxSeconds: transferSeconds, ordered: true }, 60_000, ({ offerer, answerer }) => {
     if (answerer.corrupt || answerer.messagesReceived !== offerer.messagesSent) throw new Error('integrity: small messages lost or corrupt');
     return [answerer.messagesReceived! / ((answerer.lastReceive! - offerer.sendStart!) / 1000)];
   }), 'higher'));
 
-  const mem: number[] = [];
-  const n = quick ? 50 : 200;
-  log(metric(`open ${n} connections`, 'ms', await repeat(impl, { kind: 'scale', connections: n }, 120_000, ({ offerer, answerer }) => {
-    mem.push((offerer.rssPerConnection! + answerer.rssPerConnection!) / 2 / 1024);
-    return [Math.max(offerer.allOpenAt!, answerer.allOpenAt!) - Math.min(offerer.scaleStart!, answerer.scaleStart!)];
-  }), 'lower'));
-  log(metric('memory per connection (RSS)', 'KiB', { values: mem }, 'lower'));
+  if (caseNames.has('scale')) {
+    const mem: number[] = [];
+    const n = Number(arg('connections') ?? (quick ? 50 : 200));
+    log(metric(`open ${n} connections`, 'ms', await repeat(impl, { kind: 'scale', connections: n }, 120_000, ({ offerer, answerer }) => {
+      mem.push((offerer.rssPerConnection! + answerer.rssPerConnection!) / 2 / 1024);
+      return [Math.max(offerer.allOpenAt!, answerer.allOpenAt!) - Math.min(offerer.scaleStart!, answerer.scaleStart!)];
+    }), 'lower'));
+    log(metric('memory per connection (RSS)', 'KiB', { values: mem }, 'lower'));
+  }
 
   return { impl, version: loaded.version, metrics };
 }
@@ -177,6 +187,10 @@ async function main(): Promise<void> {
   if (implNames.includes('sansrtc')) {
     // Measure the compiled package, not TypeScript through a loader.
     execFileSync(process.execPath, [join(here, '..', 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(here, '..', 'tsconfig.build.json')], { stdio: 'inherit' });
+  }
+  if (!allCases) {
+    for (const impl of implNames) await benchImpl(impl);
+    return;
   }
   const udp = await measureUdpCeiling(quick ? 1 : 2, 1200);
   console.log(`  raw UDP ceiling (1200 B datagrams, two processes): ${udp.toFixed(1)} MiB/s`);
