@@ -45,6 +45,8 @@ export interface RTCOfferOptions {
 
 /** How long a `.local` candidate may take to resolve (browsers wait a few seconds). */
 const MDNS_TIMEOUT_MS = 5000;
+/** A `#run` that only drains (the end-of-task drain of batched sends). */
+const noop = (): void => undefined;
 
 /** W3C exceptions from a typed engine refusal. */
 function toException(e: PeerError): Error {
@@ -144,7 +146,8 @@ export class RTCPeerConnection extends EventTarget {
     });
     const engine = this.#engine;
     this.#host = {
-      sendOnChannel: (handle, data, binary) => unwrap(this.#run((now) => engine.send(now, handle, data, binary))),
+      // Sends drain once per task (#runBatched), so consecutive sends share packets.
+      sendOnChannel: (handle, data, binary) => unwrap(this.#runBatched((now) => engine.send(now, handle, data, binary))),
       closeChannel: (handle) => this.#run((now) => engine.closeChannel(now, handle)),
       channelInfo: (handle) => engine.channel(handle),
       setChannelThreshold: (handle, bytes) => engine.setBufferedAmountLowThreshold(handle, bytes),
@@ -187,6 +190,27 @@ export class RTCPeerConnection extends EventTarget {
       this.#inCall--;
     }
   }
+
+  /**
+   * For sends: runs `fn` now and drains once at the end of the task (one microtask, before
+   * any I/O or timer), through `#run`, so events it causes are deferred as for any call.
+   */
+  #runBatched<T>(fn: (now: Millis) => T): T {
+    try {
+      return this.#driver ? this.#driver.callUndrained(fn) : fn(monotonicClock.now());
+    } finally {
+      if (!this.#drainScheduled && this.#driver) {
+        this.#drainScheduled = true;
+        queueMicrotask(this.#drainBatch);
+      }
+    }
+  }
+
+  #drainScheduled = false;
+  readonly #drainBatch = (): void => {
+    this.#drainScheduled = false;
+    this.#run(noop);
+  };
 
   /** W3C 4.4.1.2 operations chain: one JSEP operation at a time, in call order. */
   #chain<T>(op: () => T | Promise<T>): Promise<T> {
