@@ -7,7 +7,7 @@
  * default to "blob"); "blob" is supported.
  */
 
-import { utf8Decode, utf8Encode } from '../core/index.js';
+import { Slab, utf8Decode, utf8Encode } from '../core/index.js';
 import { invalidStateError } from './errors.js';
 import { defineEventHandlers } from './event-handlers.js';
 import { RTCErrorEvent } from './events.js';
@@ -124,8 +124,8 @@ export class RTCDataChannel extends EventTarget {
     if (typeof data === 'string') return this.#sendBytes(utf8Encode(data), false);
     // The engine queues what it is given without copying; the caller may reuse its buffer
     // as soon as send() returns, so binary data is copied here, once.
-    if (data instanceof ArrayBuffer) return this.#sendBytes(new Uint8Array(data.slice(0)), true);
-    if (ArrayBuffer.isView(data)) return this.#sendBytes(new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice(), true);
+    if (data instanceof ArrayBuffer) return this.#sendBytes(copyForSend(new Uint8Array(data)), true);
+    if (ArrayBuffer.isView(data)) return this.#sendBytes(copyForSend(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)), true);
     if (typeof Blob !== 'undefined' && data instanceof Blob) return this.#sendBlob(data);
     // WebIDL would stringify anything else.
     return this.#sendBytes(utf8Encode(String(data)), false);
@@ -240,8 +240,24 @@ export class RTCDataChannel extends EventTarget {
  * A fresh ArrayBuffer with the bytes: the engine hands out views that may share a buffer it
  * owns, and a message's ArrayBuffer belongs to the application.
  */
+/**
+ * Where copies of sent messages are carved from. A fresh ArrayBuffer per message costs about
+ * 1 µs on V8 (allocation, backing-store bookkeeping, finalization in GC), more than the whole
+ * SCTP path of a 100-byte message; a view into a 64 KiB slab costs about 0.2 µs. A copy
+ * lives until SCTP has the message acknowledged (or abandoned), so a slab is pinned only
+ * while messages carved from it are in flight; messages larger than a slab get their own.
+ */
+const sendSlab = new Slab();
+
+function copyForSend(view: Uint8Array): Uint8Array {
+  return sendSlab.copy(view);
+}
+
+/** A message's own ArrayBuffer (W3C: `data` is an ArrayBuffer); allocate + set beats slice. */
 function toArrayBuffer(view: Uint8Array): ArrayBuffer {
-  return view.slice().buffer as ArrayBuffer;
+  const out = new ArrayBuffer(view.length);
+  new Uint8Array(out).set(view);
+  return out;
 }
 
 defineEventHandlers(RTCDataChannel.prototype, ['open', 'message', 'bufferedamountlow', 'error', 'closing', 'close']);
