@@ -88,6 +88,46 @@ test('public key extraction refuses garbage without throwing', () => {
   assert.ok(verify('sha256', data, { key: k.value, dsaEncoding: 'der' }, sig));
 });
 
+test('the public key read from the subjectPublicKeyInfo is the one OpenSSL reads from the whole certificate', () => {
+  for (const c of [cert, generateCertificate()]) {
+    const k = certificatePublicKey(c.der);
+    assert.ok(k.ok);
+    assert.ok(k.value.equals(new X509Certificate(c.der).publicKey));
+  }
+  // A v1 certificate (no [0] version field) has its key one field earlier.
+  const outer = must(decodeChildren(must(decodeTlv(cert.der)).content));
+  const fields = must(decodeChildren(outer[0]!.content));
+  const v1 = rewrap([rewrap(fields.slice(1).map((f) => f.raw)), ...outer.slice(1).map((f) => f.raw)]);
+  const k1 = certificatePublicKey(v1);
+  assert.ok(k1.ok && k1.value.equals(must(certificatePublicKey(cert.der))));
+  // Cut short, trailing bytes, or a non-key where the key belongs: refused.
+  assert.ok(!certificatePublicKey(cert.der.subarray(0, cert.der.length - 1)).ok);
+  assert.ok(!certificatePublicKey(new Uint8Array([...cert.der, 0])).ok);
+  const noKey = rewrap([rewrap(fields.slice(0, 6).map((f) => f.raw).concat([new Uint8Array([0x02, 0x01, 0x01])]))]);
+  assert.ok(!certificatePublicKey(noKey).ok);
+  // A key already decoded is served again (the same KeyObject).
+  assert.equal(must(certificatePublicKey(cert.der.slice())), must(certificatePublicKey(cert.der)));
+});
+
+function must<T>(r: { ok: true; value: T } | { ok: false; error: Error }): T {
+  if (!r.ok) throw r.error;
+  return r.value;
+}
+
+/** A SEQUENCE of the given TLVs (short or two-byte length forms). */
+function rewrap(parts: Uint8Array[]): Uint8Array {
+  const body = Buffer.concat(parts);
+  const head = body.length < 128 ? [Tag.sequence, body.length] : [Tag.sequence, 0x82, body.length >> 8, body.length & 0xff];
+  return new Uint8Array([...head, ...body]);
+}
+
+test('fingerprints are computed once and handed out as copies', () => {
+  const a = cert.fingerprint('sha-256');
+  a.value.fill(0);
+  assert.deepEqual(cert.fingerprint('sha-256').value, certificateFingerprint(cert.der, 'sha-256').value);
+  assert.equal(cert.notAfter.getTime(), new Date(new X509Certificate(cert.der).validTo).getTime());
+});
+
 test('a private scalar with leading zero bytes still makes a valid certificate', () => {
   // A Random whose first 32 bytes (the scalar) start with two zero bytes.
   let first = true;

@@ -3,9 +3,9 @@
  * RFC 8827 6.5). Authentication in WebRTC is the fingerprint in the signed SDP, so the
  * certificate carries no chain and its validity dates are not checked.
  */
-import { createECDH, createHash, createPrivateKey, sign, X509Certificate, type KeyObject } from 'node:crypto';
+import { createECDH, createHash, createPrivateKey, createPublicKey, sign, X509Certificate, type KeyObject } from 'node:crypto';
 import { constantTimeEqual, cryptoRandom, DecodeError, err, fromHex, ok, randomBytes, toHex, type Random, type Result } from '../core/index.js';
-import { bitString, explicit, oid, sequence, set, smallInteger, time, unsignedInteger, utf8String } from './der.js';
+import { bitString, decodeTlv, explicit, oid, sequence, set, smallInteger, Tag, time, unsignedInteger, utf8String } from './der.js';
 
 export const OID = {
   ecPublicKey: '1.2.840.10045.2.1',
@@ -77,17 +77,84 @@ export function matchesFingerprint(der: Uint8Array, fingerprints: readonly Remot
 /** Wraps an existing certificate and its private key. Throws if `der` does not parse. */
 export function loadCertificate(der: Uint8Array, privateKey: KeyObject): DtlsCertificate {
   const copy = der.slice();
-  const notAfter = new Date(new X509Certificate(copy).validTo);
-  return { der: copy, privateKey, notAfter, fingerprint: (alg) => certificateFingerprint(copy, alg) };
+  return certificateOf(copy, privateKey, new Date(new X509Certificate(copy).validTo));
 }
 
-/** The public key of a peer's certificate. Never throws. */
+/**
+ * The certificate object; fingerprints are computed once per algorithm (one certificate
+ * may serve every connection of a process, each of which puts its fingerprint in SDP).
+ */
+function certificateOf(der: Uint8Array, privateKey: KeyObject, notAfter: Date): DtlsCertificate {
+  const fingerprints = new Map<FingerprintAlgorithm, Fingerprint>();
+  return {
+    der,
+    privateKey,
+    notAfter,
+    fingerprint(alg = 'sha-256') {
+      let f = fingerprints.get(alg);
+      if (!f) fingerprints.set(alg, (f = certificateFingerprint(der, alg)));
+      return { algorithm: f.algorithm, value: f.value.slice() };
+    },
+  };
+}
+
+/**
+ * The public key of a peer's certificate. Never throws. Only the path to the
+ * subjectPublicKeyInfo is decoded (RFC 5280 4.1: Certificate > tbsCertificate > the field
+ * after subject), not the whole certificate: a full X509Certificate parse costs ~0.3 ms, a
+ * tenth of a handshake's CPU, and nothing else in it is used (WebRTC authenticates the
+ * DER by its fingerprint, RFC 8827 6.5).
+ */
 export function certificatePublicKey(der: Uint8Array): Result<KeyObject> {
-  try {
-    return ok(new X509Certificate(der).publicKey);
-  } catch {
-    return err(new DecodeError('dtls', 'invalid', 'certificate does not parse'));
+  const spki = subjectPublicKeyInfo(der);
+  if (!spki) return err(new DecodeError('dtls', 'invalid', 'certificate does not parse'));
+  const id = Buffer.from(spki.buffer, spki.byteOffset, spki.byteLength).toString('latin1');
+  const known = recentKeys.get(id);
+  if (known) {
+    recentKeys.delete(id);
+    recentKeys.set(id, known);
+    return ok(known);
   }
+  let key: KeyObject;
+  try {
+    key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+  } catch {
+    return err(new DecodeError('dtls', 'invalid', 'certificate public key does not parse'));
+  }
+  recentKeys.set(id, key);
+  if (recentKeys.size > RECENT_KEYS) recentKeys.delete(recentKeys.keys().next().value!);
+  return ok(key);
+}
+
+/**
+ * Peer keys decoded lately, by their subjectPublicKeyInfo bytes, least recently used
+ * first. OpenSSL 3's decoder takes ~0.25 ms per key, as much as an ECDSA verify, and a
+ * peer that makes many connections (a Node process with one certificate, a browser tab
+ * opening several) presents the same key each time. KeyObjects are immutable.
+ */
+const RECENT_KEYS = 32;
+const recentKeys = new Map<string, KeyObject>();
+
+/** The subjectPublicKeyInfo TLV of a DER certificate, or undefined if the path to it does not decode. */
+function subjectPublicKeyInfo(der: Uint8Array): Uint8Array | undefined {
+  const cert = decodeTlv(der);
+  if (!cert.ok || cert.value.tag !== Tag.sequence || cert.value.end !== der.length) return undefined;
+  const tbs = decodeTlv(cert.value.content);
+  if (!tbs.ok || tbs.value.tag !== Tag.sequence) return undefined;
+  const body = tbs.value.content;
+  let at = 0;
+  // [0] version (optional), serialNumber, signature, issuer, validity, subject, then the key.
+  const first = decodeTlv(body, at);
+  if (!first.ok) return undefined;
+  if (first.value.tag === 0xa0) at = first.value.end;
+  for (let i = 0; i < 5; i++) {
+    const field = decodeTlv(body, at);
+    if (!field.ok) return undefined;
+    at = field.value.end;
+  }
+  const spki = decodeTlv(body, at);
+  if (!spki.ok || spki.value.tag !== Tag.sequence) return undefined;
+  return spki.value.raw;
 }
 
 export interface CertificateOptions {
@@ -148,5 +215,6 @@ export function generateCertificate(rng: Random = cryptoRandom, options: Certifi
   );
   const signature = sign('sha256', tbs, { key: privateKey, dsaEncoding: 'der' });
   const der = sequence(tbs, algorithm, bitString(signature));
-  return loadCertificate(der, privateKey);
+  // X509Certificate's validTo has second precision, as the encoded time does.
+  return certificateOf(der, privateKey, new Date(Math.floor(notAfter.getTime() / 1000) * 1000));
 }
