@@ -34,10 +34,26 @@ function isLinkLocalV6(address: string): boolean {
   return /^fe[89ab][0-9a-f]:/i.test(address);
 }
 
+/**
+ * How long one read of the OS interface table serves later callers (ms). Reading it costs
+ * ~0.2 ms (getifaddrs), and every RTCPeerConnection reads it to choose its addresses: a
+ * burst of 200 connections would read it 200 times. An address added meanwhile is seen
+ * by connections made after this delay.
+ */
+export const INTERFACE_TABLE_TTL_MS = 1000;
+
+let cachedTable: { at: number; table: NodeJS.Dict<os.NetworkInterfaceInfo[]> } | undefined;
+
+function interfaceTable(): NodeJS.Dict<os.NetworkInterfaceInfo[]> {
+  const now = performance.now();
+  if (!cachedTable || now - cachedTable.at >= INTERFACE_TABLE_TTL_MS) cachedTable = { at: now, table: os.networkInterfaces() };
+  return cachedTable.table;
+}
+
 /** Local addresses to bind, in the order the OS lists them. */
 export function listInterfaces(options: ListInterfacesOptions = {}): LocalInterface[] {
   const families = options.families ?? ['IPv4', 'IPv6'];
-  const table = options.table ?? os.networkInterfaces();
+  const table = options.table ?? interfaceTable();
   const out: LocalInterface[] = [];
   for (const [name, infos] of Object.entries(table)) {
     for (const info of infos ?? []) {
