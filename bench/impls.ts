@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 
 /**
  * The WebRTC implementations the benchmarks compare, each loaded through its W3C API only,
@@ -59,8 +60,10 @@ function versionOf(pkg: string): string {
 export async function loadImpl(name: ImplName): Promise<Impl> {
   switch (name) {
     case 'sansrtc': {
-      // The compiled package, as users get it (bench/run.ts builds it first).
-      const mod = (await import(new URL('../dist/index.js', import.meta.url).href)) as Record<string, unknown>;
+      // The compiled package, as users get it (bench/run.ts builds it first). SANSRTC_DIST
+      // names another build's index.js, to compare two builds with the same harness.
+      const entry = process.env['SANSRTC_DIST'] ? pathToFileURL(process.env['SANSRTC_DIST']) : new URL('../dist/index.js', import.meta.url);
+      const mod = (await import(entry.href)) as Record<string, unknown>;
       const ctor = mod['RTCPeerConnection'];
       if (typeof ctor !== 'function') throw new Error('sansrtc does not export RTCPeerConnection yet');
       return { name, version: versionOf('sansrtc'), RTCPeerConnection: ctor as Impl['RTCPeerConnection'], config: {} };

@@ -184,8 +184,9 @@ async function main(): Promise<void> {
     return;
   }
   console.log(`sansrtc benchmarks: ${runs} run(s) each, implementations: ${implNames.join(', ')}`);
-  if (implNames.includes('sansrtc')) {
-    // Measure the compiled package, not TypeScript through a loader.
+  if (implNames.includes('sansrtc') && !process.env['SANSRTC_DIST']) {
+    // Measure the compiled package, not TypeScript through a loader (SANSRTC_DIST: a build
+    // made elsewhere, bench/impls.ts).
     execFileSync(process.execPath, [join(here, '..', 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(here, '..', 'tsconfig.build.json')], { stdio: 'inherit' });
   }
   if (!allCases) {
