@@ -88,3 +88,29 @@ test('RTCCertificate: ECDSA P-256 with a sha-256 fingerprint, other algorithms r
   assert.match(fp!.value, /^([0-9a-f]{2}:){31}[0-9a-f]{2}$/);
   await assert.rejects(RTCPeerConnection.generateCertificate({ name: 'RSASSA-PKCS1-v1_5' }), (e: DOMException) => e.name === 'NotSupportedError');
 });
+
+test('RTCPeerConnection without certificates shares the process default; given ones are kept', async () => {
+  const { RTCPeerConnection } = await import('./peer-connection.js');
+  const { defaultCertificate } = await import('./certificate.js');
+  const a = new RTCPeerConnection({ bindAddresses: ['127.0.0.1'] });
+  const b = new RTCPeerConnection({ bindAddresses: ['127.0.0.1'] });
+  const own = await RTCPeerConnection.generateCertificate({ name: 'ECDSA', namedCurve: 'P-256' });
+  const c = new RTCPeerConnection({ bindAddresses: ['127.0.0.1'], certificates: [own] });
+  try {
+    const [ca] = a.getConfiguration().certificates!;
+    assert.equal(ca, b.getConfiguration().certificates![0]);
+    assert.equal(ca, defaultCertificate());
+    assert.ok(ca!.expires > Date.now() + 86_400_000);
+    assert.equal(c.getConfiguration().certificates![0], own);
+    a.setConfiguration({ certificates: [ca!] });
+    assert.throws(() => a.setConfiguration({ certificates: [own] }), (e: DOMException) => e.name === 'InvalidModificationError');
+    // Near expiry the default is replaced for new connections.
+    const later = defaultCertificate(ca!.expires - 1000);
+    assert.notEqual(later, ca);
+    assert.equal(defaultCertificate(), later);
+  } finally {
+    a.close();
+    b.close();
+    c.close();
+  }
+});

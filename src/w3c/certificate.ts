@@ -42,3 +42,30 @@ export function createCertificate(keygenAlgorithm: AlgorithmIdentifier): RTCCert
   const notAfter = new Date(Date.now() + lifetime);
   return new RTCCertificate(generateCertificate(undefined, { notBefore, notAfter }), notAfter.getTime());
 }
+
+/**
+ * Generated certificates must stay valid this long past their use by a new connection:
+ * a default certificate closer than this to its expiry is replaced.
+ */
+const DEFAULT_CERTIFICATE_MARGIN_MS = DAY_MS;
+
+let processCertificate: RTCCertificate | undefined;
+
+/**
+ * The certificate of every RTCPeerConnection made without `certificates`: one per process,
+ * made on first use and replaced once it comes within a day of expiry (30-day lifetime).
+ *
+ * W3C 4.4.1.3 has the constructor generate new certificates for each connection. Like
+ * libdatachannel (one certificate per process), we reuse one: generating a P-256 key and
+ * signing a certificate costs ~1 ms of CPU and ~16 KiB of native memory per connection,
+ * which dominated opening many connections at once. What per-connection certificates buy a
+ * browser is unlinkability across sites (RFC 8826 4.3.2.3: the fingerprint identifies the
+ * device); a Node process that wants it passes
+ * `certificates: [await RTCPeerConnection.generateCertificate(...)]` per connection.
+ */
+export function defaultCertificate(now = Date.now()): RTCCertificate {
+  if (!processCertificate || processCertificate.expires - DEFAULT_CERTIFICATE_MARGIN_MS <= now) {
+    processCertificate = createCertificate({ name: 'ECDSA', namedCurve: 'P-256' });
+  }
+  return processCertificate;
+}

@@ -15,7 +15,7 @@ import { EngineDriver, UdpSockets, listInterfaces, nodeMdnsResolver } from '../n
 import type { MdnsResolver } from '../node/index.js';
 import { PeerConnection } from '../peer/index.js';
 import type { PeerError, PeerEvent, PeerInput } from '../peer/index.js';
-import { RTCCertificate, createCertificate } from './certificate.js';
+import { RTCCertificate, createCertificate, defaultCertificate } from './certificate.js';
 import type { AlgorithmIdentifier } from './certificate.js';
 import { parseIceServers, resolveIceServers } from './configuration.js';
 import type { ParsedIceServers, RTCConfiguration } from './configuration.js';
@@ -136,7 +136,7 @@ export class RTCPeerConnection extends EventTarget {
     for (const url of servers.unsupported) log.warn(`ICE server not used (TLS and TCP transports are not supported yet): ${url}`);
     const cert = configuration.certificates?.[0];
     if (cert && cert.expires <= Date.now()) throw invalidAccessError('the certificate has expired');
-    this.#certificate = cert ?? createCertificate({ name: 'ECDSA', namedCurve: 'P-256' });
+    this.#certificate = cert ?? defaultCertificate();
     this.#engine = new PeerConnection({
       rng: cryptoRandom,
       certificate: this.#certificate.dtls,
