@@ -40,6 +40,8 @@ const caseNames = new Set(arg('cases')?.split(',') ?? CASES);
 for (const c of caseNames) if (!(CASES as readonly string[]).includes(c)) throw new Error(`unknown case ${c}; known: ${CASES.join(', ')}`);
 /** A partial run (--cases) prints its figures but leaves bench/results and docs alone. */
 const allCases = CASES.every((c) => caseNames.has(c));
+/** Extra node flags for the peer processes, e.g. BENCH_CHILD_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'. */
+const childArgs = process.env['BENCH_CHILD_ARGS']?.split(' ').filter(Boolean) ?? [];
 const transferSeconds = quick ? 2 : 4;
 const transferBytes = 256 * MiB;
 
@@ -47,7 +49,7 @@ const transferBytes = 256 * MiB;
 function runPair(impl: ImplName, scenario: Scenario, timeoutMs: number): Promise<{ offerer: SideResult; answerer: SideResult }> {
   return new Promise((resolve, reject) => {
     const spawn = () =>
-      fork(join(here, 'peer.ts'), [], { execArgv: ['--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      fork(join(here, 'peer.ts'), [], { execArgv: ['--import', 'tsx', '--expose-gc', ...childArgs], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const off = spawn();
     const ans = spawn();
     const results: Partial<Record<'offerer' | 'answerer', SideResult>> = {};
@@ -56,8 +58,11 @@ function runPair(impl: ImplName, scenario: Scenario, timeoutMs: number): Promise
       if (finished) return;
       finished = true;
       clearTimeout(timer);
-      off.kill('SIGKILL');
-      ans.kill('SIGKILL');
+      // With BENCH_CHILD_ARGS (a profiler), let the children exit by themselves and write it.
+      setTimeout(() => {
+        off.kill('SIGKILL');
+        ans.kill('SIGKILL');
+      }, childArgs.length ? 5000 : 0);
       if (e) reject(e);
       else resolve({ offerer: results.offerer!, answerer: results.answerer! });
     };
@@ -111,7 +116,8 @@ async function benchImpl(impl: ImplName): Promise<ImplResult> {
   const metrics: Metric[] = [];
   const log = (m: Metric) => {
     metrics.push(m);
-    console.log(`  ${impl.padEnd(17)} ${m.name.padEnd(34)} ${m.median.toFixed(2).padStart(10)} ${m.unit}${m.error ? `  (${m.error})` : ''}`);
+    const samples = m.samples.length > 1 ? `  [${m.samples.map((v) => v.toFixed(v < 10 ? 2 : 0)).join(' ')}]` : '';
+    console.log(`  ${impl.padEnd(17)} ${m.name.padEnd(34)} ${m.median.toFixed(2).padStart(10)} ${m.unit}${samples}${m.error ? `  (${m.error})` : ''}`);
   };
 
   if (caseNames.has('setup')) log(metric('setup', 'ms', await repeat(impl, { kind: 'setup', reps: quick ? 3 : 5 }, 60_000, ({ offerer, answerer }) =>
