@@ -53,6 +53,9 @@ import {
   type Fingerprint as SdpFingerprint,
   type ParsedDataChannelDescription,
 } from '../sdp/index.js';
+import type { InitChunk } from '../sctp/chunks.js';
+import { DEFAULT_RECEIVE_WINDOW } from '../sctp/constants.js';
+import { decodeSnapInit, encodeSnapInit, localInitChunk } from '../sctp/snap.js';
 import { LocalCandidates } from './candidates.js';
 import { ChannelTable, priorityName, type ChannelRecord } from './channels.js';
 import {
@@ -128,7 +131,10 @@ type PeerCounter =
   | 'message-for-unknown-channel'
   | 'candidate-not-udp'
   | 'dtls-send-refused'
-  | 'datachannel-error';
+  | 'datachannel-error'
+  | 'snap'
+  | 'snap-invalid'
+  | 'snap-echoed';
 
 export class PeerConnection implements Engine<PeerInput, PeerOutput> {
   readonly counters = new Counters<PeerCounter>();
@@ -142,6 +148,16 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
   private readonly fingerprint: SdpFingerprint;
   private readonly initialCredentials: IceCredentials;
   private sessionVersion = 0;
+  /**
+   * SNAP (draft-hancke-tsvwg-snap): our association's verification tag and initial TSN are
+   * chosen now, so that the INIT in our SDP (`localSctpInit`, undefined when SNAP is off) is
+   * the one the association would send, in every offer and answer (draft 5.6).
+   */
+  private readonly sctpTag: number;
+  private readonly sctpInitialTsn: number;
+  private readonly localSctpInit: string | undefined;
+  /** Whether the association skipped the handshake (set when it is created). */
+  private snapUsed = false;
 
   private now: Millis = 0;
   private readonly out = new OutputQueue<PeerOutput>();
@@ -208,6 +224,19 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
     this.fingerprint = localFingerprint(this.certificate);
     // RFC 8445 5.3: 4+ characters of ufrag, 22+ of password; the agent takes these.
     this.initialCredentials = { ufrag: randomString(this.rng, 8), pwd: randomString(this.rng, 24) };
+    this.sctpTag = (this.rng.u32() >>> 0) || 1;
+    this.sctpInitialTsn = this.rng.u32() >>> 0;
+    this.localSctpInit =
+      options.snap === false
+        ? undefined
+        : encodeSnapInit(
+            localInitChunk({
+              initiateTag: this.sctpTag,
+              initialTsn: this.sctpInitialTsn,
+              receiveWindow: DEFAULT_RECEIVE_WINDOW,
+              zeroChecksum: SCTP_ZERO_CHECKSUM,
+            }),
+          );
   }
 
   // ------------------------------------------------------------------ state getters
@@ -284,7 +313,8 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
       this.ice.handleInput(this.now, { type: 'restart' });
       this.restartApplied = true;
     }
-    const params = this.localParams(this.layout, 'actpass');
+    // SNAP 5.1 / 5.6: every offer carries our INIT, unless an association made without it runs.
+    const params = this.localParams(this.layout, 'actpass', this.dcm && !this.snapUsed ? undefined : this.localSctpInit);
     const sdp = this.render(params);
     this.lastOffer = { sdp, params };
     return ok(sdp);
@@ -298,7 +328,9 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
       return err(invalidState(`cannot create an answer in ${this.signaling}`));
     }
     const setup = answerSetup(remote.parsed.dataChannel.setup, this.dtlsRole);
-    const params = this.localParams(answerLayout(remote.parsed), setup);
+    // SNAP 5.4: our INIT only in answer to a valid one (and, later, if the association used it).
+    const snap = this.dcm ? this.snapUsed : this.remoteSnapInit(remote.parsed, false) !== undefined;
+    const params = this.localParams(answerLayout(remote.parsed), setup, snap ? this.localSctpInit : undefined);
     const sdp = this.render(params);
     this.lastAnswer = { sdp, params };
     return ok(sdp);
@@ -337,7 +369,7 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
     } else {
       this.pendingLocal = { type, params };
     }
-    this.startTransport(role);
+    this.startTransport(role, params, (this.pendingRemote ?? this.currentRemote)!.parsed);
     this.setSignaling(type === 'answer' ? 'stable' : 'have-local-pranswer');
     this.startGathering(this.ice!);
     this.releaseCandidates(params.ufrag);
@@ -368,6 +400,7 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
     const ice = this.ensureIce(m.iceLite ? 'controlling' : 'controlled');
     const remote: RemoteDescription = { type: desc.type, sdp: desc.sdp, parsed: parsed.value };
     this.applyRemoteTransport(ice, parsed.value);
+    if (m.sctpInit !== undefined) this.remoteSnapInit(parsed.value, true); // counts a bad one
     if (desc.type === 'offer') {
       this.pendingRemote = remote;
       this.setSignaling('have-remote-offer');
@@ -383,7 +416,7 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
     } else {
       this.pendingRemote = remote;
     }
-    this.startTransport(role!);
+    this.startTransport(role!, (this.pendingLocal ?? this.currentLocal)?.params, parsed.value);
     this.setSignaling(desc.type === 'answer' ? 'stable' : 'have-remote-pranswer');
     return ok(undefined);
   }
@@ -855,9 +888,15 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
     ice.handleInput(this.now, { type: 'gather' });
   }
 
-  /** The first answer fixes the DTLS role: create DTLS and the association (kept from then on). */
-  private startTransport(role: DtlsRole): void {
+  /**
+   * The first answer fixes the DTLS role: create DTLS and the association (kept from then on).
+   * SNAP is used when our description and the peer's both carry a=sctp-init (draft 5, 6).
+   */
+  private startTransport(role: DtlsRole, local: LocalParams | undefined, remote: ParsedDataChannelDescription): void {
     if (this.dtls) return;
+    const snapPeerInit = local?.sctpInit !== undefined ? this.remoteSnapInit(remote, false) : undefined;
+    this.snapUsed = snapPeerInit !== undefined;
+    if (this.snapUsed) this.counters.inc('snap');
     this.dtlsRole = role;
     this.dtls = new DtlsEndpoint({
       role,
@@ -875,6 +914,9 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
       maxMessageSize: this.localMaxMessageSize,
       remoteMaxMessageSize: this.remoteMaxMessageSize,
       zeroChecksum: SCTP_ZERO_CHECKSUM,
+      initiateTag: this.sctpTag,
+      initialTsn: this.sctpInitialTsn,
+      ...(snapPeerInit ? { snapPeerInit } : {}),
     });
     this.dcm = dcm;
     this.setSctp('connecting');
@@ -923,7 +965,29 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
 
   // ------------------------------------------------------------------ descriptions
 
-  private localParams(layout: Layout, setup: LocalParams['setup']): LocalParams {
+  /**
+   * The peer's SNAP INIT (draft 5.3, 5.5): undefined when its description has none, or one
+   * that is not base64 or not a valid INIT chunk (silently ignored), or when SNAP is off.
+   * An INIT with our own tag and TSN is our attribute echoed back (an answerer that copies
+   * unknown attributes, such as libdatachannel), not the peer's: ignored too.
+   */
+  private remoteSnapInit(remote: ParsedDataChannelDescription, count: boolean): InitChunk | undefined {
+    const text = remote.dataChannel.sctpInit;
+    if (text === undefined || this.localSctpInit === undefined) return undefined;
+    const r = decodeSnapInit(text);
+    if (!r.ok) {
+      if (count) this.counters.inc('snap-invalid');
+      log.debug('a=sctp-init ignored', { reason: r.error.message });
+      return undefined;
+    }
+    if (r.value.initiateTag === this.sctpTag && r.value.initialTsn === this.sctpInitialTsn) {
+      if (count) this.counters.inc('snap-echoed');
+      return undefined;
+    }
+    return r.value;
+  }
+
+  private localParams(layout: Layout, setup: LocalParams['setup'], sctpInit?: string): LocalParams {
     const creds = this.ice?.localCredentials ?? this.initialCredentials;
     return {
       sessionId: this.sessionId,
@@ -936,6 +1000,7 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
       setup,
       sctpPort: DEFAULT_SCTP_PORT,
       maxMessageSize: this.localMaxMessageSize,
+      sctpInit,
     };
   }
 

@@ -57,6 +57,8 @@ export interface LocalParams {
   readonly setup: SetupRole;
   readonly sctpPort: number;
   readonly maxMessageSize: number;
+  /** SNAP (draft-hancke-tsvwg-snap): our INIT chunk for a=sctp-init, base64. */
+  readonly sctpInit?: string | undefined;
 }
 
 /** Serializes a local description with the candidates gathered so far (W3C 4.4.1.1). */
@@ -71,6 +73,7 @@ export function renderDescription(p: LocalParams, candidates: readonly Candidate
     setup: p.setup,
     sctpPort: p.sctpPort,
     maxMessageSize: p.maxMessageSize,
+    ...(p.sctpInit !== undefined ? { sctpInit: p.sctpInit } : {}),
     candidates: [...candidates],
     endOfCandidates: complete,
     legacy: p.layout.legacy,

@@ -59,10 +59,13 @@ test('a Chrome-shaped offer with audio and video: those sections rejected, the d
   const names = media[2]!.attributes.map((x) => x.name);
   for (const n of names) {
     assert.ok(
-      ['ice-ufrag', 'ice-pwd', 'ice-options', 'fingerprint', 'setup', 'mid', 'sctp-port', 'max-message-size', 'candidate', 'end-of-candidates'].includes(n),
+      ['ice-ufrag', 'ice-pwd', 'ice-options', 'fingerprint', 'setup', 'mid', 'sctp-port', 'max-message-size', 'sctp-init', 'candidate', 'end-of-candidates'].includes(n),
       `unexpected attribute ${n}`,
     );
   }
+  // The offer carried a=sctp-init (SNAP): the answer carries our own INIT, not an echo.
+  const init = (m: (typeof media)[number]) => m.attributes.find((x) => x.name === 'sctp-init')?.value;
+  assert.ok(init(media[2]!) !== undefined);
   const dc = parseDataChannelDescription(answer);
   assert.ok(dc.ok);
   assert.equal(dc.value.dataChannel.mid, '2');

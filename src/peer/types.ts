@@ -18,6 +18,11 @@ export interface PeerConnectionOptions {
   mtu?: number;
   /** What we advertise in a=max-message-size (default 262144). */
   maxMessageSize?: number;
+  /**
+   * SNAP (draft-hancke-tsvwg-snap): offer our SCTP INIT in SDP (`a=sctp-init`) and answer an
+   * offer that carries one, skipping the SCTP handshake when both sides do. Default true.
+   */
+  snap?: boolean;
 }
 
 export type SignalingState =

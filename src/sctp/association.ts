@@ -8,7 +8,9 @@
  * message fits in one chunk, so callers hand in buffers they will not reuse.
  *
  * Both ends of a WebRTC association usually send INIT at once; the collision is resolved as
- * RFC 9260 5.2 describes, so `connect` is safe on both sides.
+ * RFC 9260 5.2 describes, so `connect` is safe on both sides. With SNAP (`snapPeerInit`, the
+ * peer's INIT from its SDP, draft-hancke-tsvwg-snap), `connect` establishes the association
+ * at once and no handshake chunk is sent.
  */
 
 import { ByteReader, ByteWriter, sharedSlab, utf8Encode } from '../core/bytes.js';
@@ -57,6 +59,7 @@ import {
   VALID_COOKIE_LIFE_MS,
 } from './constants.js';
 import { openCookie, signCookie, type CookieState } from './cookie.js';
+import { localInitChunk } from './snap.js';
 import { Reassembly, type DeliveredMessage } from './reassembly.js';
 import { Sender, type BufferedAmountLow, type OutChunk } from './sender.js';
 import { StreamResets } from './stream-reset.js';
@@ -92,6 +95,17 @@ export interface SctpAssociationOptions {
    * start with HyStart++; `renoController` gives RFC 9260 7.2 congestion avoidance.
    */
   readonly congestionController?: CongestionControllerFactory;
+  /**
+   * Our verification tag and initial TSN (default: random from `rng`). SNAP puts our INIT in
+   * the SDP before the association exists, so the caller chooses them (RFC 9260 5.3.1: random).
+   */
+  readonly initiateTag?: number;
+  readonly initialTsn?: number;
+  /**
+   * SNAP (draft-hancke-tsvwg-snap 6): the peer's INIT from its `a=sctp-init`, when both SDPs
+   * carried one. `connect` then takes the peer's parameters from it and is ESTABLISHED at once.
+   */
+  readonly snapPeerInit?: InitChunk;
 }
 
 export interface SendCommand {
@@ -213,6 +227,7 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
   readonly localTag: number;
   private readonly localInitialTsn: number;
   private readonly cookieKey: Uint8Array;
+  private readonly snapPeerInit: InitChunk | undefined;
   private peerTag = 0;
   private peerForwardTsn = false;
   private peerReconfig = false;
@@ -268,8 +283,9 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
     this.receiveWindow = opts.receiveWindow ?? DEFAULT_RECEIVE_WINDOW;
     this.zeroChecksum = opts.zeroChecksum ?? false;
     // RFC 9260 5.3.1: a random non-zero tag; the initial TSN is random too.
-    this.localTag = (this.rng.u32() >>> 0) || 1;
-    this.localInitialTsn = this.rng.u32() >>> 0;
+    this.localTag = opts.initiateTag !== undefined ? opts.initiateTag >>> 0 || 1 : (this.rng.u32() >>> 0) || 1;
+    this.localInitialTsn = opts.initialTsn !== undefined ? opts.initialTsn >>> 0 : this.rng.u32() >>> 0;
+    this.snapPeerInit = opts.snapPeerInit;
     this.cookieKey = randomBytes(this.rng, COOKIE_KEY_SIZE);
     const cc = (opts.congestionController ?? cubicController)(this.mtu);
     const maxFragment = this.mtu - COMMON_HEADER_SIZE - DATA_CHUNK_HEADER_SIZE;
@@ -369,7 +385,9 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
         this.receive(now, input.data);
         return;
       case 'connect':
-        if (this.state === 'closed' && this.peerTag === 0) this.sendInit(now);
+        if (this.state !== 'closed' || this.peerTag !== 0) return;
+        if (this.snapPeerInit) this.snapEstablish(now, this.snapPeerInit);
+        else this.sendInit(now);
         return;
       case 'send': {
         const r = this.sendMessage(now, input);
@@ -478,19 +496,20 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
     this.t1 = now + this.t1Rto;
   }
 
-  private initChunk(type: 'init' | 'init-ack', cookie?: Uint8Array): InitChunk {
-    return {
-      type,
-      initiateTag: this.localTag,
-      aRwnd: this.receiveWindow,
-      outboundStreams: MAX_STREAMS,
-      inboundStreams: MAX_STREAMS,
-      initialTsn: this.localInitialTsn,
-      forwardTsn: true,
-      reconfig: true,
-      zeroChecksum: this.zeroChecksum,
-      ...(cookie ? { cookie } : {}),
-    };
+  /** The INIT we send (or would: SNAP puts it in the SDP); the INIT ACK adds the cookie. */
+  initChunk(type: 'init' | 'init-ack' = 'init', cookie?: Uint8Array): InitChunk {
+    const p = { initiateTag: this.localTag, initialTsn: this.localInitialTsn, receiveWindow: this.receiveWindow, zeroChecksum: this.zeroChecksum };
+    return localInitChunk(p, type, cookie);
+  }
+
+  /**
+   * SNAP (draft-hancke-tsvwg-snap 6): the peer's INIT came in its SDP, ours went in ours; skip
+   * RFC 9260 5.1 A-E and be ESTABLISHED now, as if the peer had answered our COOKIE ECHO.
+   */
+  private snapEstablish(now: Millis, peer: InitChunk): void {
+    this.counters.inc('sctp.snap');
+    this.adoptPeer(peer.initiateTag, peer.initialTsn, peer.aRwnd, peer.inboundStreams, peer.forwardTsn, peer.reconfig, peer.zeroChecksum ?? false);
+    this.establish(now);
   }
 
   private onT1(now: Millis): void {
