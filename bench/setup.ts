@@ -17,7 +17,10 @@ import dgram from 'node:dgram';
 
 // The built package (loaded at run time: a clean checkout has no dist/ to type-check against;
 // the types come from the source it is built from).
-const { RTCPeerConnection } = (await import(new URL('../dist/index.js', import.meta.url).href)) as typeof import('../src/index.js');
+// SANSRTC_DIST=<dir> loads another build (e.g. `npx tsc -p tsconfig.build.json --outDir <dir>`).
+const dist = process.env['SANSRTC_DIST'];
+const entry = dist ? new URL(`file://${dist.replace(/\/$/, '')}/index.js`) : new URL('../dist/index.js', import.meta.url);
+const { RTCPeerConnection } = (await import(entry.href)) as typeof import('../src/index.js');
 
 const reps = Number(process.argv[2] ?? 20);
 /** The two peers' bind addresses (e.g. 10.99.0.1 10.99.0.2 under scripts/in-netns.sh). */
@@ -43,11 +46,56 @@ function hasAttr(b: Uint8Array, type: number): boolean {
   return false;
 }
 
+/** SETUP_TRACE=1: also print every datagram (time, side, direction, what) of the median rep. */
+const tracing = process.env['SETUP_TRACE'] === '1';
+let trace: string[] = [];
+const HS: Record<number, string> = { 1: 'CH', 2: 'SH', 3: 'HVR', 11: 'Cert', 12: 'SKE', 13: 'CertReq', 14: 'SHD', 15: 'CV', 16: 'CKE', 20: 'Fin' };
+/** What a datagram is: STUN type, or the DTLS records it carries (RFC 7983). */
+function describe(b: Uint8Array): string {
+  const first = b[0]!;
+  if (first <= 3) {
+    const type = (b[0]! << 8) | b[1]!;
+    return type === 0x0001 ? (hasAttr(b, 0x0025) ? 'STUN req USE-CANDIDATE' : 'STUN req') : type === 0x0101 ? 'STUN ok' : `STUN ${type.toString(16)}`;
+  }
+  const parts: string[] = [];
+  for (let i = 0; i + 13 <= b.length; ) {
+    const ct = b[i]!;
+    const epoch = (b[i + 3]! << 8) | b[i + 4]!;
+    const len = (b[i + 11]! << 8) | b[i + 12]!;
+    if (ct === 22 && epoch === 0) parts.push(HS[b[i + 13]!] ?? `hs${b[i + 13]}`);
+    else if (ct === 22) parts.push('Fin*');
+    else if (ct === 20) parts.push('CCS');
+    else if (ct === 23) parts.push(`app(${len})`);
+    else if (ct === 21) parts.push('alert');
+    i += 13 + len;
+  }
+  return parts.join(' ');
+}
+function traceAt(sock: dgram.Socket, dir: string, b: Uint8Array): void {
+  if (!tracing || t0 === 0) return;
+  let side = '?';
+  try {
+    const a = sock.address().address;
+    side = a === addrA ? 'A' : a === addrB ? 'B' : a;
+  } catch {
+    /* not bound */
+  }
+  trace.push(`${(now() - t0).toFixed(2).padStart(7)}  ${side} ${dir} ${String(b.length).padStart(5)}  ${describe(b)}`);
+}
+if (tracing) {
+  const origEmit = dgram.Socket.prototype.emit;
+  dgram.Socket.prototype.emit = function (this: dgram.Socket, ev: string | symbol, ...args: unknown[]) {
+    if (ev === 'message' && args[0] instanceof Uint8Array) traceAt(this, '<-', args[0]);
+    return (origEmit as (...a: unknown[]) => boolean).call(this, ev, ...args);
+  } as typeof dgram.Socket.prototype.emit;
+}
+
 // Classify outgoing datagrams (RFC 7983): STUN 0..3, DTLS 20..63.
 const origSend = dgram.Socket.prototype.send;
 dgram.Socket.prototype.send = function (this: dgram.Socket, msg: unknown, ...rest: unknown[]) {
   const b = msg instanceof Uint8Array ? msg : Array.isArray(msg) && msg[0] instanceof Uint8Array ? (msg[0] as Uint8Array) : undefined;
   if (b && b.length > 1) {
+    traceAt(this, '->', b);
     const first = b[0]!;
     if (first <= 3) {
       const type = (b[0]! << 8) | b[1]!;
@@ -62,8 +110,10 @@ dgram.Socket.prototype.send = function (this: dgram.Socket, msg: unknown, ...res
   return (origSend as (...a: unknown[]) => unknown).call(this, msg, ...rest);
 } as typeof dgram.Socket.prototype.send;
 
+const traces: string[][] = [];
 async function once(): Promise<Mark> {
   mark = {};
+  trace = [];
   const a = new RTCPeerConnection({ bindAddresses: [addrA] } as never);
   const b = new RTCPeerConnection({ bindAddresses: [addrB] } as never);
   const pend: { a: object[]; b: object[] } = { a: [], b: [] };
@@ -125,6 +175,7 @@ async function once(): Promise<Mark> {
   set('signaled');
   await Promise.all([openA, openB]);
   const m = mark;
+  traces.push(trace);
   a.close();
   b.close();
   await new Promise((r) => setTimeout(r, 20));
@@ -139,11 +190,20 @@ const median = (xs: number[]): number => {
 const keys = ['signaled', 'gatheredA', 'checkSent', 'checkOk', 'nominate', 'iceA', 'iceB', 'dtlsFirst', 'dtlsA', 'dtlsB', 'appData', 'openA', 'openB'];
 const all: Mark[] = [];
 await once(); // warm-up (JIT, certificate generation paths)
+traces.length = 0;
 for (let i = 0; i < reps; i++) all.push(await once());
 const total = all.map((m) => Math.max(m['openA'] ?? NaN, m['openB'] ?? NaN));
 console.log(`setup (createDataChannel -> open on both sides), ${reps} reps: median ${median(total).toFixed(1)} ms (min ${Math.min(...total).toFixed(1)}, max ${Math.max(...total).toFixed(1)})`);
 for (const k of keys) {
   const v = all.map((m) => m[k]).filter((x): x is number => x !== undefined);
   console.log(`  ${k.padEnd(10)} median ${median(v).toFixed(1).padStart(6)} ms  (${v.length}/${reps})`);
+}
+if (tracing) {
+  const order = total.map((v, i) => [v, i] as const).sort((x, y) => x[0] - y[0]);
+  const [v, i] = order[order.length >> 1]!;
+  console.log(`\ndatagrams of the median rep (${v.toFixed(1)} ms), ms since createDataChannel; side, direction, bytes, content:`);
+  for (const line of traces[i]!) console.log(line);
+  const m = all[i]!;
+  console.log(Object.entries(m).sort((x, y) => x[1] - y[1]).map(([k, t]) => `${k} ${t.toFixed(2)}`).join(', '));
 }
 process.exit(0);
