@@ -7,9 +7,8 @@
  * allocates no buffers per record (only two or three short-lived DataViews) and writes
  * straight into the caller's buffer, but its scalar
  * arithmetic costs about what the native overhead does, so it ties with native AES-128-GCM
- * (bench/dtls-record.ts, part H, has the figures). RecordProtection does not use it; it is
- * kept, with RFC 8439 vectors and a property test against OpenSSL, for that bench and for a
- * runtime whose crypto lacks chacha20-poly1305.
+ * (bench/dtls-record.ts, part H, has the figures). RecordProtection uses it only
+ * where node:crypto lacks chacha20-poly1305 (protection.ts); the bench compares it.
  *
  * ChaCha20 (RFC 8439 2.3, 2.4): the 16-word state is kept in int32 locals, the 8 quarter
  * rounds of a double round are unrolled inside a 10-pass loop, and the keystream is XORed a

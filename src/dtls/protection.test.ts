@@ -6,12 +6,31 @@ import { ContentType } from './protocol.js';
 import { decodeRecord } from './record.js';
 import { SUITES, TAG_LENGTH } from './suites.js';
 
-function pair(i: number): [RecordProtection, RecordProtection] {
+function pair(i: number, jsSeal?: boolean, jsOpen?: boolean): [RecordProtection, RecordProtection] {
   const s = SUITES[i]!;
   const key = new Uint8Array(s.keyLength).map((_, j) => j * 7 + i);
   const iv = new Uint8Array(s.fixedIvLength).map((_, j) => j + 100);
-  return [new RecordProtection(s, key, iv), new RecordProtection(s, key, iv)];
+  return [new RecordProtection(s, key, iv, jsSeal), new RecordProtection(s, key, iv, jsOpen)];
 }
+
+const CHACHA = SUITES.findIndex((s) => s.cipher === 'chacha20-poly1305');
+
+test('ChaCha20-Poly1305 in JavaScript (the fallback) and node:crypto make the same records (property)', () => {
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 1400 }), fc.nat(0xffff), fc.nat(0xffffff), (pt, epoch, seq) => {
+      for (const [jsSeal, jsOpen] of [[true, false], [false, true]] as const) {
+        const [tx, rx] = pair(CHACHA, jsSeal, jsOpen);
+        const rec = tx.seal(ContentType.applicationData, epoch, seq, pt);
+        const other = pair(CHACHA, !jsSeal, jsOpen)[0].seal(ContentType.applicationData, epoch, seq, pt);
+        assert.deepEqual(rec, other);
+        assert.deepEqual(rx.open(rec.slice(), 0, rec.length), pt);
+        const bad = rec.slice();
+        bad[bad.length - 1]! ^= 1;
+        assert.equal(rx.open(bad, 0, bad.length), undefined);
+      }
+    }),
+  );
+});
 
 for (let i = 0; i < SUITES.length; i++) {
   const suite = SUITES[i]!;

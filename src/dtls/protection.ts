@@ -8,9 +8,15 @@
  * epoch + sequence; nothing explicit on the wire.
  *
  * One createCipheriv per record from a reused KeyObject; bench/dtls-record.ts compares the
- * alternatives and explains the choice.
+ * alternatives and explains the choice. ChaCha20-Poly1305 runs in JavaScript
+ * (chacha20-poly1305.ts, about as fast per record) where node:crypto lacks it, as some
+ * OpenSSL builds do, so the suite works on every runtime.
  */
-import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject } from 'node:crypto';
+
+/** Whether node:crypto has ChaCha20-Poly1305 (OpenSSL builds may leave it out). */
+const NATIVE_CHACHA = getCiphers().includes('chacha20-poly1305');
+import { createCipheriv, createDecipheriv, createSecretKey, getCiphers, type KeyObject } from 'node:crypto';
+import { ChaCha20Poly1305 } from './chacha20-poly1305.js';
 import { sharedSlab } from '../core/index.js';
 import { RECORD_HEADER_SIZE } from './constants.js';
 import { writeRecordHeader } from './record.js';
@@ -32,8 +38,12 @@ export class RecordProtection {
    */
   private readonly slab = sharedSlab;
 
-  constructor(suite: CipherSuite, key: Uint8Array, iv: Uint8Array) {
+  /** The JavaScript AEAD, when ChaCha20-Poly1305 is not native (or `jsChaCha` asks for it). */
+  private readonly js: ChaCha20Poly1305 | undefined;
+
+  constructor(suite: CipherSuite, key: Uint8Array, iv: Uint8Array, jsChaCha = !NATIVE_CHACHA) {
     this.suite = suite;
+    this.js = suite.cipher === 'chacha20-poly1305' && jsChaCha ? new ChaCha20Poly1305(key) : undefined;
     this.key = createSecretKey(key);
     this.iv = iv.slice();
     this.nonce.set(this.iv.subarray(0, Math.min(12, this.iv.length)));
@@ -80,6 +90,10 @@ export class RecordProtection {
       for (let i = 0; i < 8; i++) out[p + i] = out[at + 3 + i]!;
       p += explicit;
     }
+    if (this.js) {
+      this.js.seal(this.nonce, 0, this.aad, plaintext, 0, plaintext.length, out, p);
+      return p + plaintext.length + TAG_LENGTH;
+    }
     const c = createCipheriv(this.suite.cipher as 'aes-128-gcm', this.key, this.nonce, this.options);
     c.setAAD(this.aad);
     const ct = c.update(plaintext);
@@ -116,6 +130,11 @@ export class RecordProtection {
       this.setNonce(record, at);
     }
     this.setAad(record, at, ptLength);
+    if (this.js) {
+      // In place: the received datagram is ours, and nothing else reads its ciphertext.
+      const from = body + explicit;
+      return this.js.open(this.nonce, 0, this.aad, record, from, ptLength, record, from) ? record.subarray(from, from + ptLength) : undefined;
+    }
     const d = createDecipheriv(this.suite.cipher as 'aes-128-gcm', this.key, this.nonce, this.options);
     d.setAuthTag(record.subarray(end - TAG_LENGTH, end));
     d.setAAD(this.aad);
