@@ -248,6 +248,8 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
   private t1Rto = RTO_INITIAL_MS;
   private t1Count = 0;
   private cookieEcho: Uint8Array | undefined;
+  /** The first COOKIE ECHO is still to go, with what DATA fits after it (RFC 9260 5.1 D). */
+  private cookieEchoPending = false;
 
   // Acknowledgement (RFC 9260 6.2).
   private sackNow = false;
@@ -442,7 +444,8 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
     if (this.state === 'closed' && this.t1 === undefined) return undefined;
     let t = earliest(this.t1, this.t2);
     t = earliest(t, this.ackDeadline);
-    t = earliest(t, this.sender.t3);
+    // DATA sent with the COOKIE ECHO arms T3, which only acts once established.
+    if (this.established) t = earliest(t, this.sender.t3);
     t = earliest(t, this.resets.timer);
     return earliest(t, this.heartbeatAt);
   }
@@ -788,7 +791,11 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
     this.state = 'cookie-echoed';
     this.t1Count = 0;
     this.t1Rto = RTO_INITIAL_MS;
-    this.sendSingle({ type: 'cookie-echo', cookie: this.cookieEcho }, this.peerTag);
+    // Sent by the next flush, bundled with queued DATA (a DCEP OPEN): RFC 9260 5.1 D allows
+    // DATA after the COOKIE ECHO in its packet, so the peer has the data one round trip
+    // sooner than after our COOKIE ACK.
+    this.cookieEchoPending = true;
+    this.dirty = true;
     this.t1 = now + this.t1Rto;
   }
 
@@ -993,11 +1000,19 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
     this.dirty = false;
     if (this.established) this.startReset(now);
     if (this.state === 'closed' || this.peerTag === 0) return;
+    if (this.cookieEchoPending) this.flushCookieEcho(now);
     const canSendData = this.established;
     const w = this.w;
     for (;;) {
       w.reset();
       writeCommonHeader(w, { srcPort: this.localPort, dstPort: this.remotePort, verificationTag: this.peerTag });
+      // RFC 9260 5.1 E: a COOKIE ACK goes first in its packet (DATA came with the COOKIE ECHO,
+      // so a SACK may share the packet).
+      const ca = this.control.findIndex((c) => c.type === 'cookie-ack');
+      if (ca >= 0) {
+        encodeChunk(w, this.control[ca]!);
+        this.control.splice(ca, 1);
+      }
       if (this.sackNow && this.tracker) this.writeSack();
       if (this.sender.forwardTsnPending && this.peerForwardTsn && canSendData) {
         const f = this.sender.forwardTsn();
@@ -1023,6 +1038,23 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
       const packet = this.packets.copy(w.written());
       this.out.push({ type: 'transmit', data: this.skipChecksum ? packet : setChecksum(packet) });
     }
+  }
+
+  /**
+   * RFC 9260 5.1 D: one packet with the COOKIE ECHO first and as much queued DATA as fits;
+   * nothing else until the COOKIE ACK. The CRC32c stays (the peer has no state yet to know
+   * zero checksums were agreed). T1 resends the COOKIE ECHO alone; DATA lost with it is
+   * retransmitted by T3 once established.
+   */
+  private flushCookieEcho(now: Millis): void {
+    this.cookieEchoPending = false;
+    if (this.state !== 'cookie-echoed' || !this.cookieEcho) return;
+    const w = this.w.reset();
+    writeCommonHeader(w, { srcPort: this.localPort, dstPort: this.remotePort, verificationTag: this.peerTag });
+    encodeChunk(w, { type: 'cookie-echo', cookie: this.cookieEcho });
+    for (let c = this.sender.pull(now, this.mtu - w.pos); c; c = this.sender.pull(now, this.mtu - w.pos)) this.writeData(c);
+    this.sender.bypassCwnd = false;
+    this.out.push({ type: 'transmit', data: setChecksum(this.packets.copy(w.written())) });
   }
 
   private writeSack(): void {
