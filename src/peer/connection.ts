@@ -158,6 +158,8 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
   private readonly localSctpInit: string | undefined;
   /** Whether the association skipped the handshake (set when it is created). */
   private snapUsed = false;
+  /** The last remote a=sctp-init read (a description is read up to three times). */
+  private snapRead: { text: string; init: InitChunk | undefined } | undefined;
 
   private now: Millis = 0;
   private readonly out = new OutputQueue<PeerOutput>();
@@ -974,6 +976,13 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
   private remoteSnapInit(remote: ParsedDataChannelDescription, count: boolean): InitChunk | undefined {
     const text = remote.dataChannel.sctpInit;
     if (text === undefined || this.localSctpInit === undefined) return undefined;
+    if (this.snapRead?.text === text) return this.snapRead.init;
+    const init = this.readSnapInit(text, count);
+    this.snapRead = { text, init };
+    return init;
+  }
+
+  private readSnapInit(text: string, count: boolean): InitChunk | undefined {
     const r = decodeSnapInit(text);
     if (!r.ok) {
       if (count) this.counters.inc('snap-invalid');
