@@ -3,12 +3,15 @@
  */
 
 /**
- * Socket receive and send buffer size asked of the kernel (bytes). At the ~50 MB/s one
- * Node process can move over UDP, 1 MiB holds ~20 ms of traffic, enough to ride out a
- * garbage-collection pause without kernel drops. Linux caps it at net.core.rmem_max /
- * wmem_max unless the process is privileged, so this is a request, not a promise.
+ * Socket receive and send buffer size asked of the kernel (bytes). The kernel charges each
+ * 1.2 KB datagram about twice its size (skb overhead), so 1 MiB (doubled to 2 MiB by Linux)
+ * held under 1 MiB of SCTP payload: bursts of a 4 MiB congestion window overflowed it, and
+ * every drop cost a retransmission timeout. With 4 MiB, bench/datapath.ts 32 MiB went from
+ * 16-25 retransmitted chunks per run to none, and from 7.6-17.6 to 20.5-25.0 MiB/s (three
+ * alternating runs each). Linux caps the request at net.core.rmem_max / wmem_max unless the
+ * process is privileged (Debian's default is 208 KiB), so this is a request, not a promise.
  */
-export const SOCKET_BUFFER_BYTES = 1 << 20;
+export const SOCKET_BUFFER_BYTES = 4 << 20;
 
 /** setTimeout's largest delay (2^31 - 1 ms); longer deadlines are re-armed when it fires. */
 export const MAX_TIMER_DELAY_MS = 0x7fff_ffff;
