@@ -689,6 +689,7 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
       // DTLS starts once a pair is valid, not only once one is nominated (RFC 8445 12:
       // data may use a valid pair before nomination; browsers likewise start DTLS when
       // the transport is writable). This takes the nomination round trip off setup.
+      this.usablePair(ice);
       if (dtls && (this.dtlsState === 'new' || this.heldDtls.length > 0) && ice.canSend) {
         if (this.heldDtls.length > 0) {
           for (const data of this.heldDtls.splice(0)) ice.handleInput(this.now, { type: 'send', data });
@@ -735,10 +736,10 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
         if (o.state === 'complete' && this.candidates.finish(ice.localCredentials.ufrag)) this.emitCandidate(null);
         return;
       case 'connection-state':
-        this.iceConnection = o.state;
-        this.emit({ type: 'ice-connection-state', state: o.state });
+        // A valid pair already made us 'connected' (see usablePair); nomination confirms it.
+        if (o.state === 'checking' && ice.canSend) return this.setIceConnection('connected');
+        this.setIceConnection(o.state);
         if (o.state === 'connected' || o.state === 'completed') this.connectDtls();
-        this.updateConnectionState();
         return;
       case 'selected-pair':
         log.debug('selected pair', { local: o.local.address, remote: o.remote.address });
@@ -747,6 +748,22 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
         log.debug('ICE role changed', { role: o.role });
         return;
     }
+  }
+
+  /**
+   * W3C RTCIceTransportState 'connected' is "found a usable connection": a valid pair is
+   * one (we send DTLS on it, RFC 8445 12), so the ICE state (and with DTLS the connection
+   * state) does not wait for the nomination round trip, paced by Ta, to say so.
+   */
+  private usablePair(ice: IceAgent): void {
+    if (this.iceConnection === 'checking' && ice.canSend) this.setIceConnection('connected');
+  }
+
+  private setIceConnection(state: IceConnectionState): void {
+    if (this.iceConnection === state) return;
+    this.iceConnection = state;
+    this.emit({ type: 'ice-connection-state', state });
+    this.updateConnectionState();
   }
 
   private onDtls(o: DtlsOutput): void {

@@ -128,3 +128,15 @@ test('SNAP: a renegotiation carries the same a=sctp-init (draft 5.6)', () => {
   const plain = run(7, {}, { snap: false });
   assert.equal(sctpInit(must(plain.a.pc.createOffer())), undefined, 'not once the association runs without it');
 });
+
+test('ICE is connected on its first valid pair, not only after the nomination round trip', () => {
+  const r = run(8, {}, {});
+  const at = (p: TestPeer, type: string, state: string) =>
+    p.events.find((e) => e.event.type === type && 'state' in e.event && e.event.state === state)?.time;
+  for (const p of [r.a, r.b]) {
+    const connected = at(p, 'ice-connection-state', 'connected')!;
+    const completed = at(p, 'ice-connection-state', 'completed')!;
+    assert.ok(connected < completed, `${p.name}: connected at ${connected}, completed (nominated) at ${completed}`);
+    assert.equal(p.events.filter((e) => e.event.type === 'ice-connection-state' && e.event.state === 'connected').length, 1);
+  }
+});
