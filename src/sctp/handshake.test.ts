@@ -22,7 +22,7 @@ function drain(a: SctpAssociation): { packets: Chunk[][]; raw: Uint8Array[]; eve
     }
     const p = decodePacket(o.data, true, true);
     assert.ok(p.ok);
-    packets.push(p.value.chunks);
+    packets.push([...p.value.chunks]);
     raw.push(o.data);
   }
   return { packets, raw, events };

@@ -66,7 +66,7 @@ function drain(a: SctpAssociation): { packets: Chunk[][]; events: SctpEvent[]; r
     }
     const p = decodePacket(o.data, true, true);
     assert.ok(p.ok);
-    packets.push(p.value.chunks);
+    packets.push([...p.value.chunks]);
     raw.push(o.data);
   }
   return { packets, events, raw };
