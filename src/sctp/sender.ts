@@ -584,6 +584,7 @@ export class Sender {
   onT3Expired(now: Millis): boolean {
     if (this.t3 === undefined || now < this.t3) return false;
     this.t3 = undefined;
+    this.counters.inc('sctp.t3-expired');
     this.rto.backOff(); // E2
     this.cc.onTimeout(now); // E1
     this.inFastRecovery = false;
