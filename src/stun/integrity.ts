@@ -2,7 +2,7 @@
  * Credentials and message integrity (RFC 8489 9, 14.5, 14.6, 14.7).
  */
 
-import { createHash, createHmac, createSecretKey, type KeyObject } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { constantTimeEqual, utf8Encode } from '../core/index.js';
 import { FINGERPRINT_XOR, HEADER_SIZE } from './constants.js';
 import { crc32 } from './crc32.js';
@@ -48,31 +48,6 @@ export function userhash(username: string, realm: string): Uint8Array {
 }
 
 /**
- * A KeyObject per key array, made once: createHmac with raw bytes imports the key on every
- * call (~20 us on Node 20 / OpenSSL 3), with a KeyObject it costs half; ICE keeps one key
- * array per credential and MACs every check with it. The bytes are compared on each use,
- * so a key array changed in place is re-imported, never served stale.
- */
-const hmacKeys = new WeakMap<Uint8Array, { readonly bytes: Uint8Array; readonly key: KeyObject }>();
-
-function hmacKey(key: Uint8Array): KeyObject {
-  const known = hmacKeys.get(key);
-  if (known && known.bytes.length === key.length) {
-    let same = true;
-    for (let i = 0; i < key.length; i++) {
-      if (known.bytes[i] !== key[i]) {
-        same = false;
-        break;
-      }
-    }
-    if (same) return known.key;
-  }
-  const entry = { bytes: key.slice(), key: createSecretKey(key) };
-  hmacKeys.set(key, entry);
-  return entry.key;
-}
-
-/**
  * HMAC over `msg[0..end)` with the header's length field reading `lengthField` (RFC 8489
  * 14.5, 14.6: the length counts up to the end of the integrity attribute being computed,
  * even when later attributes follow). The length bytes are patched in place for the one
@@ -90,7 +65,7 @@ export function messageMac(
   msg[2] = lengthField >>> 8;
   msg[3] = lengthField & 0xff;
   try {
-    return createHmac(hash, hmacKey(key)).update(msg.subarray(0, end)).digest();
+    return createHmac(hash, key).update(msg.subarray(0, end)).digest();
   } finally {
     msg[2] = hi;
     msg[3] = lo;
