@@ -1103,6 +1103,10 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
   private update(): void {
     this.maybeNominate();
     this.scheduleChecks();
+    // A check already due goes now, not after a timer turn of the driver (Node's shortest
+    // setTimeout is 1 ms): the first check once the peer's credentials are known, the
+    // triggered check answering the peer's, the nomination check. Ta still paces them.
+    if (this.nextCheckAt !== undefined && this.now >= this.nextCheckAt) this.paceCheck();
     const sel = this.selected;
     if (sel && this.consent.expire(this.now)) {
       // RFC 7675 5.1: consent expired; stop sending on the pair.

@@ -11,6 +11,7 @@ import {
   newTransactionId,
   shortTermKey,
 } from '../stun/index.js';
+import { parseCandidate } from '../sdp/index.js';
 import { IceAgent } from './agent.js';
 import { encodeCheck } from './messages.js';
 import type { IceOutput } from './types.js';
@@ -395,4 +396,24 @@ test('a check from a link-local source with a zone id (as Node reports it) is an
   a.handleInput(2, { type: 'gather' });
   const host = drain(a).find((e) => e.type === 'local-candidate');
   assert.equal(host?.type === 'local-candidate' && host.candidate.address, 'fe80::1', 'no zone id in the signalled candidate');
+});
+
+test('a check that is due goes out with the input that made it due, not on a later timeout', () => {
+  // The first check once a remote candidate is known: no handleTimeout call in between
+  // (a driver's timer turn costs at least 1 ms in Node).
+  const a = agent(11);
+  const cand = (text: string) => {
+    const c = parseCandidate(text);
+    assert.ok(c.ok);
+    return c.value;
+  };
+  a.handleInput(0, { type: 'add-remote-candidate', candidate: cand(`candidate:1 1 udp 2130706431 ${PEER.address} ${PEER.port} typ host`) });
+  const first = transmits(drain(a));
+  assert.equal(first.length, 1);
+  const m = decodeStun(first[0]!.data);
+  assert.ok(m.ok && m.value.cls === StunClass.Request);
+  // Ta still paces the next one: nothing more at the same instant.
+  a.handleInput(0, { type: 'add-remote-candidate', candidate: cand(`candidate:2 1 udp 2130706000 ${PEER.address} ${PEER.port + 1} typ host`) });
+  assert.equal(transmits(drain(a)).length, 0);
+  assert.ok((a.pollTimeout() ?? Infinity) > 0);
 });
