@@ -16,19 +16,38 @@
  * RTCPeerConnections, per RTCPeerConnection, 3 runs each:
  *   before (c399749):  heapUsed 38-41 KiB, external 130.1 KiB, RSS 222-230 KiB; marginal RSS 146-206 KiB
  *   after  (d89b3a0):  heapUsed 38-39 KiB, external   0.7 KiB, RSS 118-125 KiB; marginal RSS  71-93 KiB
+ *   before (8a13d3e):  heapUsed 32.5 KiB,  external   0.7 KiB, RSS 118-119 KiB; marginal RSS 123-127 KiB
+ *   after  (a4f3a33):  heapUsed 34 KiB,    external   0.4 KiB, RSS 105-107 KiB; marginal RSS 114-118 KiB
+ *     (these two back to back, 2 runs each, `bench/memory.ts 200 <dist> -`)
  * The 130 KiB were two 64 KiB slabs per connection (DTLS sealed records, SCTP packets), each
  * kept alive by the connection after its last packet; they are one process-wide slab now.
+ * b50f552 dropped the P-256 key and certificate made per RTCPeerConnection (one default
+ * certificate per process now, as libdatachannel does).
+ *
+ * bench/run.ts' scale case (200 connections per process, two processes, netns with two
+ * addresses, so two sockets and four candidate pairs per connection) reports ~190-220 KiB
+ * against ~106 here. The difference is the young generation: V8 doubles the semi-spaces
+ * (1 -> 16 MiB) whenever the bytes surviving scavenges since the last growth exceed their
+ * size, and 200 handshakes at once keep ~46 KiB per connection alive, so new_space ends at
+ * ~28 MiB = ~140 KiB per connection of 200 (scale2-style measurement: heapTotal +195 KiB,
+ * heapUsed +46, new_space +143, old_space +45 per connection). The bench samples RSS 500 ms
+ * after the burst, before V8 shrinks new space (it does so only at low allocation
+ * throughput over ~5 s, or on memory pressure). With the young generation capped,
+ * BENCH_CHILD_ARGS='--max-semi-space-size=1' (or =4), the same bench reports 92-98 KiB per
+ * connection (4 runs each; opening times stayed within the run-to-run noise of the loaded
+ * machine). Getting there without a flag means keeping far less alive per connection
+ * during the burst (under ~20 KiB).
  *
  * What remains, per RTCPeerConnection:
  * - ~41 KiB of RSS and heapTotal is the young generation growing to its 16 MiB limit while
  *   the handshakes run (new_space in the table). It is a cost per process, not per
- *   connection: at 400 connections it is 41 KiB each, at 200 (bench/run.ts' scale) 80 KiB.
+ *   connection: at 400 connections here it is 41-61 KiB each; in bench/run.ts' scale ~140 (above).
  * - old space ~36 KiB: ~100 small objects spread over the layers; none above 1 KiB except
  *   the DTLS endpoint (3.7 KiB exclusively owned, of which 1.4 KiB is the two record
  *   protections) and the SDP kept by the peer (~1.7 KiB). Each arrow-function field costs
  *   ~300 bytes with its context; each Map ~200.
- * - native ~40-50 KiB: the P-256 certificate key made per RTCPeerConnection (~16 KiB of RSS
- *   in a micro-benchmark; browsers make one too, kept), the UDP socket (one per connection,
+ * - native ~25-35 KiB: (the P-256 key per RTCPeerConnection, ~16 KiB, is gone since
+ *   b50f552: one default certificate per process), the UDP socket (one per address,
  *   ~8 KiB of RSS in user space; its 1 MiB kernel buffers are not in RSS), OpenSSL and
  *   malloc slack from the per-record ciphers.
  */
