@@ -7,6 +7,7 @@
  *   node --import tsx --cpu-prof --cpu-prof-dir=/tmp/p bench/datapath.ts 16 1
  *
  *   node --import tsx bench/datapath.ts 32 5 /tmp/dist-before/index.js   (a build to compare)
+ *   SIZE=100 node --import tsx bench/datapath.ts 4 3                   (small messages; prints msgs/s)
  *
  * The machine is shared, so CPU time (process.cpuUsage, user + system) is the figure to
  * compare; MiB/s (wall) is reported too. Each run uses fresh connections; the best and the
@@ -25,12 +26,14 @@ const { RTCPeerConnection } = (process.argv[4] ? await import(process.argv[4]) :
 const MiB = 1 << 20;
 const mib = Number(process.argv[2] ?? 16);
 const runs = Number(process.argv[3] ?? 3);
-const SIZE = 16 * 1024;
+/** Message size in bytes (SIZE=100 for the small-message path). */
+const SIZE = Number(process.env.SIZE ?? 16 * 1024);
 const HIGH = 1 << 20;
 const LOW = 256 * 1024;
 
 interface Run {
   mibPerS: number;
+  msgsPerS: number;
   cpuSPerGiB: number;
 }
 
@@ -57,7 +60,7 @@ async function once(total: number): Promise<Run> {
         const cpu = (c.user + c.system) / 1e6;
         a.close();
         b.close();
-        resolve({ mibPerS: total / MiB / s, cpuSPerGiB: (cpu * 1024 * MiB) / total });
+        resolve({ mibPerS: total / MiB / s, msgsPerS: total / SIZE / s, cpuSPerGiB: (cpu * 1024 * MiB) / total });
       };
     };
     const dc = a.createDataChannel('x');
@@ -88,7 +91,7 @@ const results: Run[] = [];
 for (let i = 0; i < runs; i++) {
   const r = await once(mib * MiB);
   results.push(r);
-  console.log(`run ${i + 1}: ${r.mibPerS.toFixed(2)} MiB/s, ${r.cpuSPerGiB.toFixed(1)} CPU-s/GiB`);
+  console.log(`run ${i + 1}: ${r.mibPerS.toFixed(2)} MiB/s, ${Math.round(r.msgsPerS)} msgs/s, ${r.cpuSPerGiB.toFixed(1)} CPU-s/GiB`);
 }
 const cpu = results.map((r) => r.cpuSPerGiB).sort((x, y) => x - y);
 const rate = results.map((r) => r.mibPerS).sort((x, y) => y - x);
