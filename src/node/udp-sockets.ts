@@ -125,7 +125,11 @@ export class UdpSockets extends SocketSet<BoundSocket, UdpSocketsCounter> {
   private listen(entry: BoundSocket): void {
     entry.socket.on('message', (data, rinfo) => {
       this.counters.inc('received');
-      const d: Datagram = { type: 'datagram', data, from: rinfo as TransportAddress, to: entry.local };
+      // A plain Uint8Array view of Node's Buffer: every layer slices it (records, chunks,
+      // payloads), and Buffer#subarray (species lookup, FastBuffer) costs several times
+      // Uint8Array#subarray; the bytes are not copied.
+      const view = new Uint8Array(data.buffer, data.byteOffset, data.length);
+      const d: Datagram = { type: 'datagram', data: view, from: rinfo as TransportAddress, to: entry.local };
       this.receiver?.(d);
     });
     entry.socket.on('error', (e) => {
