@@ -176,6 +176,13 @@ function measureDtlsCeiling(): Record<string, number> {
   return result;
 }
 
+/** CPU-s per GiB (both sides) that node:crypto seal/open and dgram send/receive alone cost, from bench/floor.ts. */
+function measureCpuFloor(): number {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', join(here, 'floor.ts'), quick ? '30000' : '100000', '3'], { encoding: 'utf8' });
+  const m = /= ([\d.]+) CPU-s per GiB/.exec(out);
+  return m ? Number(m[1]) : NaN;
+}
+
 /** Writes the markdown table and the chart from a report. */
 function writeDocs(report: BenchReport): void {
   writeFileSync(join(here, '..', 'docs', 'benchmarks.md'), renderMarkdown(report));
@@ -203,13 +210,15 @@ async function main(): Promise<void> {
   console.log(`  raw UDP ceiling (1200 B datagrams, two processes): ${udp.toFixed(1)} MiB/s`);
   const dtls = measureDtlsCeiling();
   for (const [alg, v] of Object.entries(dtls)) console.log(`  DTLS record seal+open ceiling (${alg}, 1200 B, one core): ${v.toFixed(1)} MB/s`);
+  const cpuFloor = measureCpuFloor();
+  console.log(`  CPU floor (seal + open + UDP send + receive per packet, no protocol logic): ${cpuFloor.toFixed(1)} CPU-s per GiB`);
   const results: ImplResult[] = [];
   for (const impl of implNames) results.push(await benchImpl(impl));
   const report: BenchReport = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / GiB), node: process.version },
     runs,
-    ceilings: { udpMiBs: udp, dtlsSealOpenMBs: dtls },
+    ceilings: { udpMiBs: udp, dtlsSealOpenMBs: dtls, cpuFloorSPerGiB: cpuFloor },
     results,
   };
   mkdirSync(join(here, 'results'), { recursive: true });
