@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { transportAddress } from '../core/address.js';
+import { utf8Decode } from '../core/bytes.js';
 import { Network, type LinkOptions } from '../sim/index.js';
 import type { SctpAssociationOptions } from '../sctp/association.js';
 import { DataChannelManager, type DataChannelEvent } from './manager.js';
@@ -40,8 +41,11 @@ function pair(seed: number, link: LinkOptions = {}, opts: Partial<SctpAssociatio
   };
 }
 
+/** Message events, text decoded (the manager hands text over as UTF-8 bytes). */
 const messages = (events: DataChannelEvent[], id?: number) =>
-  events.flatMap((e) => (e.type === 'channel-message' && (id === undefined || e.id === id) ? [e] : []));
+  events.flatMap((e) =>
+    e.type === 'channel-message' && (id === undefined || e.id === id) ? [{ ...e, data: e.binary ? e.data : utf8Decode(e.data) }] : [],
+  );
 const ofType = <T extends DataChannelEvent['type']>(events: DataChannelEvent[], type: T) =>
   events.filter((e): e is Extract<DataChannelEvent, { type: T }> => e.type === type);
 

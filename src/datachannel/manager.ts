@@ -18,7 +18,7 @@ import type { Datagram, Engine, Transmit } from '../core/engine.js';
 import { OutputQueue } from '../core/engine.js';
 import { SansRtcError, err, ok, type Result } from '../core/errors.js';
 import { logger } from '../core/log.js';
-import { utf8Decode, utf8Encode } from '../core/bytes.js';
+import { utf8Encode } from '../core/bytes.js';
 import type { Millis } from '../core/time.js';
 import { SctpAssociation, type SctpAssociationOptions, type SctpEvent } from '../sctp/association.js';
 import { MAX_CHANNEL_ID, MAX_CHANNELS, MAX_LABEL_BYTES, Ppid, Priority } from './constants.js';
@@ -59,7 +59,8 @@ export interface ChannelInfo {
 export type DataChannelCommand =
   | { readonly type: 'connect' }
   | ({ readonly type: 'open' } & ChannelOptions)
-  | { readonly type: 'send'; readonly id: number; readonly data: string | Uint8Array }
+  /** A string is sent as text; bytes as binary unless `binary` is false (UTF-8 text bytes). */
+  | { readonly type: 'send'; readonly id: number; readonly data: string | Uint8Array; readonly binary?: boolean }
   | { readonly type: 'close'; readonly id: number }
   | { readonly type: 'set-buffered-amount-low-threshold'; readonly id: number; readonly threshold: number }
   | { readonly type: 'shutdown' }
@@ -78,7 +79,8 @@ export type DataChannelErrorCode =
 export type DataChannelEvent =
   | { readonly type: 'connected' }
   | ({ readonly type: 'channel-open'; readonly remote: boolean } & ChannelInfo)
-  | { readonly type: 'channel-message'; readonly id: number; readonly data: string | Uint8Array; readonly binary: boolean }
+  /** Text arrives as its UTF-8 bytes with `binary` false: callers decode when they need a string. */
+  | { readonly type: 'channel-message'; readonly id: number; readonly data: Uint8Array; readonly binary: boolean }
   | { readonly type: 'channel-closing'; readonly id: number }
   | { readonly type: 'channel-closed'; readonly id: number }
   | { readonly type: 'channel-buffered-amount-low'; readonly id: number }
@@ -155,7 +157,7 @@ export class DataChannelManager implements Engine<Datagram | DataChannelCommand,
         return;
       }
       case 'send': {
-        const r = this.send(now, input.id, input.data);
+        const r = this.send(now, input.id, input.data, input.binary);
         if (!r.ok) this.channelError(input.id, r.error);
         return;
       }
@@ -245,16 +247,18 @@ export class DataChannelManager implements Engine<Datagram | DataChannelCommand,
     return ok(id);
   }
 
-  /** Sends a string (PPID 51/56) or binary (PPID 53/57) message. */
-  send(now: Millis, id: number, data: string | Uint8Array): Result<void, SansRtcError> {
+  /**
+   * Sends text (PPID 51/56) or binary (PPID 53/57): a string is text; bytes are binary unless
+   * `binary` is false, when they are already UTF-8 text (no string round trip on the way).
+   */
+  send(now: Millis, id: number, data: string | Uint8Array, binary = typeof data !== 'string'): Result<void, SansRtcError> {
     this.now = now;
     const ch = this.channels.get(id);
     if (!ch) return err(new SansRtcError('unknown-channel', `no channel ${id}`));
     if (ch.state === 'closing' || ch.state === 'closed') {
       return err(new SansRtcError('invalid-state', `channel ${id} is ${ch.state}`));
     }
-    const binary = typeof data !== 'string';
-    const bytes = binary ? data : utf8Encode(data);
+    const bytes = typeof data === 'string' ? utf8Encode(data) : data;
     const empty = bytes.length === 0;
     // RFC 8831 6.6: empty messages are one zero byte with the "empty" PPID.
     const ppid = binary ? (empty ? Ppid.BINARY_EMPTY : Ppid.BINARY) : empty ? Ppid.STRING_EMPTY : Ppid.STRING;
@@ -424,7 +428,7 @@ export class DataChannelManager implements Engine<Datagram | DataChannelCommand,
   }
 
   private deliver(ch: Channel, data: Uint8Array, binary: boolean): void {
-    this.out.push({ type: 'channel-message', id: ch.id, data: binary ? data : utf8Decode(data), binary });
+    this.out.push({ type: 'channel-message', id: ch.id, data, binary });
   }
 
   private onDcep(id: number, data: Uint8Array): void {

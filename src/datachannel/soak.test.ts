@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { transportAddress } from '../core/address.js';
+import { utf8Decode } from '../core/bytes.js';
 import { SeededRandom, randomInt } from '../core/random.js';
 import { Network } from '../sim/index.js';
 import { DataChannelManager, type DataChannelEvent } from './manager.js';
@@ -55,7 +56,7 @@ test('random opens, sends and closes from both sides', () => {
     }
     const expected = [...sent.entries()].filter(([k]) => !closed.has(k.slice(1)));
     const received = (events: DataChannelEvent[], id: number) =>
-      events.flatMap((e) => (e.type === 'channel-message' && e.id === id ? [e.data as string] : []));
+      events.flatMap((e) => (e.type === 'channel-message' && e.id === id ? [utf8Decode(e.data)] : []));
     assert.ok(
       net.runUntil(
         () =>

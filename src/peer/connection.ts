@@ -22,7 +22,6 @@ import {
   logger,
   OutputQueue,
   randomString,
-  utf8Decode,
   utf8Encode,
   type Engine,
   type Millis,
@@ -523,8 +522,7 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
     if (data.length > this.remoteMaxMessageSize) {
       return err(new PeerError('TypeError', `message of ${data.length} bytes exceeds max-message-size ${this.remoteMaxMessageSize}`));
     }
-    // The manager takes text as a string and encodes it again (README, known gaps).
-    const r = this.dcm.send(now, rec.id, binary ? data : utf8Decode(data));
+    const r = this.dcm.send(now, rec.id, data, binary);
     if (!r.ok) {
       const name = r.error.code === 'message-too-large' ? 'TypeError' : r.error.code === 'send-buffer-full' ? 'OperationError' : 'InvalidStateError';
       return err(new PeerError(name, r.error.message));
@@ -813,7 +811,7 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
           this.counters.inc('message-for-unknown-channel');
           return;
         }
-        const data = typeof o.data === 'string' ? utf8Encode(o.data) : o.data;
+        const data = o.data;
         rec.messagesReceived++;
         rec.bytesReceived += data.length;
         this.emit({ type: 'channel-message', handle: rec.handle, data, binary: o.binary });
