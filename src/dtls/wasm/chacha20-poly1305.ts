@@ -1,0 +1,536 @@
+/**
+ * AEAD_CHACHA20_POLY1305 (RFC 8439) in WebAssembly generated from this file at first use
+ * (emit.ts writes the binary; nothing prebuilt is shipped), for DTLS records (RFC 7905).
+ *
+ * Why: node:crypto costs ~11 us of fixed overhead per record (createCipheriv and friends),
+ * and the JavaScript AEAD (../chacha20-poly1305.ts) spends as much on scalar arithmetic.
+ * Here the caller copies the record into linear memory once and out once, and one call does
+ * the whole seal or open:
+ *
+ * - ChaCha20 (RFC 8439 2.3, 2.4) runs four blocks at once in 128-bit SIMD registers: state
+ *   word i of blocks n..n+3 is one i32x4 vector, so each quarter-round step works on four
+ *   blocks; rotations by 16 and 8 are byte shuffles, by 12 and 7 shift-shift-or. The four
+ *   output blocks are transposed with shuffles into 256 bytes of keystream. A record's
+ *   first batch (counters 0..3) yields the Poly1305 key (block 0, RFC 8439 2.6) and the
+ *   first three keystream blocks.
+ * - Poly1305 (RFC 8439 2.5) keeps h and r in five 26-bit limbs in i64 locals: a block is 25
+ *   i64 multiplies (products < 2^55.4, sums < 2^58) and a carry chain with 2^130 = 5. The
+ *   block's limbs come from four overlapping unaligned 32-bit loads; clamping uses the masks
+ *   of the same split. Nothing branches on key, data or tag values; `open` compares tags by
+ *   OR-ing XORs and decrypts only when they match (nothing written on failure).
+ *
+ * One module instance (one 64 KiB memory page, grown on demand) serves every key in the
+ * process: each call writes the key only when a different instance used it last.
+ *
+ * Memory layout (bytes): key 0..31, nonce 32..43, computed tag 48..63, padding/lengths
+ * block 64..79, Poly1305 r 80..119 and h 120..159 (i64 limbs), s 160..175, keystream
+ * 256..511, records from 1024 (aad, then the message at the next multiple of 16).
+ */
+
+import { Fn, I32, I64, ModuleBuilder, V128, op, simd } from './emit.js';
+
+const KEY = 0;
+const NONCE = 32;
+const TAG = 48;
+const PAD = 64;
+const R = 80;
+const H = 120;
+const S = 160;
+const KS = 256;
+const DATA = 1024;
+const HIBIT = 1 << 24; // 2^128 in limb 4 (bits 104..129)
+const M26 = 0x3ffffff;
+const SIGMA = [0x61707865, 0x3320646e, 0x79622d32, 0x6b206574];
+
+// Function indices (declared in this order below).
+const F_KS4 = 0;
+const F_XOR = 1;
+const F_POLY_INIT = 2;
+const F_POLY_BLOCKS = 3;
+const F_POLY_FINISH = 4;
+const F_POLY_PADDED = 5;
+
+/** i8x16.shuffle lane lists. */
+const ROT16 = [2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13];
+const ROT8 = [3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14];
+const LO32 = [0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23]; // [a0 b0 a1 b1]
+const HI32 = [8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31]; // [a2 b2 a3 b3]
+const LO64 = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
+const HI64 = [8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31];
+
+/** ks4(counter): ChaCha20 blocks counter..counter+3 for the key and nonce in memory, into KS. */
+function ks4(): Fn {
+  const f = new Fn([I32], []);
+  const x = Array.from({ length: 16 }, () => f.local(V128));
+  const t = Array.from({ length: 4 }, () => f.local(V128));
+  const i = f.local(I32);
+  const input = (k: number): void => {
+    if (k < 4) f.v128(SIGMA[k]!, SIGMA[k]!, SIGMA[k]!, SIGMA[k]!);
+    else if (k < 12) f.i32(0).vmem(simd.load32Splat, KEY + 4 * (k - 4), 2);
+    else if (k === 12) f.get(0).v(simd.i32x4Splat).v128(0, 1, 2, 3).v(simd.i32x4Add);
+    else f.i32(0).vmem(simd.load32Splat, NONCE + 4 * (k - 13), 2);
+  };
+  for (let k = 0; k < 16; k++) {
+    input(k);
+    f.set(x[k]!);
+  }
+  const step = (a: number, b: number, d: number, rot: number): void => {
+    // a += b; d ^= a; d <<<= rot
+    f.get(x[a]!).get(x[b]!).v(simd.i32x4Add).tee(x[a]!).get(x[d]!).v(simd.xor).set(x[d]!);
+    if (rot === 16 || rot === 8) f.get(x[d]!).get(x[d]!).shuffle(rot === 16 ? ROT16 : ROT8);
+    else f.get(x[d]!).i32(rot).v(simd.i32x4Shl).get(x[d]!).i32(32 - rot).v(simd.i32x4ShrU).v(simd.or);
+    f.set(x[d]!);
+  };
+  const qr = (a: number, b: number, c: number, d: number): void => {
+    step(a, b, d, 16);
+    step(c, d, b, 12);
+    step(a, b, d, 8);
+    step(c, d, b, 7);
+  };
+  f.i32(10).set(i);
+  f.loop(() => {
+    qr(0, 4, 8, 12);
+    qr(1, 5, 9, 13);
+    qr(2, 6, 10, 14);
+    qr(3, 7, 11, 15);
+    qr(0, 5, 10, 15);
+    qr(1, 6, 11, 12);
+    qr(2, 7, 8, 13);
+    qr(3, 4, 9, 14);
+    f.get(i).i32(1).emit(op.i32Sub).tee(i).brIf(0);
+  });
+  for (let k = 0; k < 16; k++) {
+    f.get(x[k]!);
+    input(k);
+    f.v(simd.i32x4Add).set(x[k]!);
+  }
+  // Transpose each group of four words (vectors a..d, lane n = block n) into 16 bytes of
+  // block n at KS + 64n + 16g.
+  for (let g = 0; g < 4; g++) {
+    const [a, b, c, d] = [x[4 * g]!, x[4 * g + 1]!, x[4 * g + 2]!, x[4 * g + 3]!];
+    f.get(a).get(b).shuffle(LO32).set(t[0]!);
+    f.get(c).get(d).shuffle(LO32).set(t[1]!);
+    f.get(a).get(b).shuffle(HI32).set(t[2]!);
+    f.get(c).get(d).shuffle(HI32).set(t[3]!);
+    f.i32(0).get(t[0]!).get(t[1]!).shuffle(LO64).vmem(simd.store, KS + 16 * g);
+    f.i32(0).get(t[0]!).get(t[1]!).shuffle(HI64).vmem(simd.store, KS + 64 + 16 * g);
+    f.i32(0).get(t[2]!).get(t[3]!).shuffle(LO64).vmem(simd.store, KS + 128 + 16 * g);
+    f.i32(0).get(t[2]!).get(t[3]!).shuffle(HI64).vmem(simd.store, KS + 192 + 16 * g);
+  }
+  return f;
+}
+
+/**
+ * xor(ptr, len, counter, off): memory[ptr..ptr+len] ^= keystream, starting at KS + off of the
+ * current batch and computing batches from `counter` on (off is a multiple of 16).
+ */
+function xor(): Fn {
+  const f = new Fn([I32, I32, I32, I32], []);
+  const [ptr, len, ctr, off] = [0, 1, 2, 3];
+  const inc = (l: number, by: number, o: number = op.i32Add): void => {
+    f.get(l).i32(by).emit(o).set(l);
+  };
+  f.block(() => {
+    f.loop(() => {
+      f.block(() => {
+        f.loop(() => {
+          f.get(len).i32(16).emit(op.i32LtU).brIf(1);
+          f.get(off).i32(256).emit(op.i32GeU).brIf(1);
+          f.get(ptr).get(ptr).vmem(simd.load).get(off).vmem(simd.load, KS).v(simd.xor).vmem(simd.store);
+          inc(ptr, 16);
+          inc(off, 16);
+          inc(len, 16, op.i32Sub);
+          f.br(0);
+        });
+      });
+      f.get(len).emit(op.i32Eqz).brIf(1);
+      f.get(off).i32(256).emit(op.i32GeU).if(() => {
+        f.get(ctr).call(F_KS4);
+        inc(ctr, 4);
+        f.i32(0).set(off);
+        f.br(1);
+      });
+      // Fewer than 16 bytes left, within the current batch.
+      f.loop(() => {
+        f.get(ptr).get(ptr).mem(op.i32Load8u).get(off).mem(op.i32Load8u, KS).emit(op.i32Xor).mem(op.i32Store8);
+        inc(ptr, 1);
+        inc(off, 1);
+        f.get(len).i32(1).emit(op.i32Sub).tee(len).brIf(0);
+      });
+    });
+  });
+  return f;
+}
+
+/** polyInit(): r = clamp(KS[0..15]) in 26-bit limbs, s = KS[16..31], h = 0. */
+function polyInit(): Fn {
+  const f = new Fn([], []);
+  const limb = (k: number, at: number, shift: number, mask: number): void => {
+    f.i32(0).i32(0).mem(op.i64Load32u, KS + at).i64(shift).emit(op.i64ShrU).i64(mask).emit(op.i64And).mem(op.i64Store, R + 8 * k);
+  };
+  // Split at bits 0, 26, 52, 78, 104 with the clamp (RFC 8439 2.5) folded into the masks.
+  limb(0, 0, 0, 0x3ffffff);
+  limb(1, 3, 2, 0x3ffff03);
+  limb(2, 6, 4, 0x3ffc0ff);
+  limb(3, 9, 6, 0x3f03fff);
+  limb(4, 12, 8, 0x00fffff);
+  f.i32(0).i32(0).mem(op.i64Load, KS + 16).mem(op.i64Store, S);
+  f.i32(0).i32(0).mem(op.i64Load, KS + 24).mem(op.i64Store, S + 8);
+  for (let k = 0; k < 5; k++) f.i32(0).i64(0).mem(op.i64Store, H + 8 * k);
+  return f;
+}
+
+/** polyBlocks(ptr, n, hibit): h = (h + block + hibit * 2^104) * r for n 16-byte blocks. */
+function polyBlocks(): Fn {
+  const f = new Fn([I32, I32, I32], []);
+  const [ptr, n, hibit] = [0, 1, 2];
+  const h = Array.from({ length: 5 }, () => f.local(I64));
+  const r = Array.from({ length: 5 }, () => f.local(I64));
+  const s = Array.from({ length: 5 }, () => f.local(I64)); // s[k] = 5 r[k] (k >= 1)
+  const d = Array.from({ length: 5 }, () => f.local(I64));
+  const c = f.local(I64);
+  const hb = f.local(I64);
+  f.block(() => {
+    f.get(n).emit(op.i32Eqz).brIf(0);
+    for (let k = 0; k < 5; k++) {
+      f.i32(0).mem(op.i64Load, H + 8 * k).set(h[k]!);
+      f.i32(0).mem(op.i64Load, R + 8 * k).tee(r[k]!).i64(5).emit(op.i64Mul).set(s[k]!);
+    }
+    f.get(hibit).emit(op.i64ExtendI32u).set(hb);
+    f.loop(() => {
+      const add = (k: number, at: number, shift: number): void => {
+        f.get(h[k]!).get(ptr).mem(op.i64Load32u, at).i64(shift).emit(op.i64ShrU);
+        if (k < 4) f.i64(M26).emit(op.i64And);
+        else f.get(hb).emit(op.i64Or);
+        f.emit(op.i64Add).set(h[k]!);
+      };
+      add(0, 0, 0);
+      add(1, 3, 2);
+      add(2, 6, 4);
+      add(3, 9, 6);
+      add(4, 12, 8);
+      // d_k = sum over i + j = k of h_i r_j, plus 5 h_i r_j for i + j = k + 5 (2^130 = 5).
+      for (let k = 0; k < 5; k++) {
+        for (let i = 0; i < 5; i++) {
+          const j = (k - i + 5) % 5;
+          f.get(h[i]!).get(i <= k ? r[j]! : s[j]!).emit(op.i64Mul);
+          if (i > 0) f.emit(op.i64Add);
+        }
+        f.set(d[k]!);
+      }
+      for (let k = 0; k < 5; k++) {
+        if (k > 0) f.get(d[k]!).get(c).emit(op.i64Add).set(d[k]!);
+        f.get(d[k]!).i64(26).emit(op.i64ShrU).set(c);
+        f.get(d[k]!).i64(M26).emit(op.i64And).set(h[k]!);
+      }
+      f.get(h[0]!).get(c).i64(5).emit(op.i64Mul).emit(op.i64Add).set(h[0]!);
+      f.get(h[1]!).get(h[0]!).i64(26).emit(op.i64ShrU).emit(op.i64Add).set(h[1]!);
+      f.get(h[0]!).i64(M26).emit(op.i64And).set(h[0]!);
+      f.get(ptr).i32(16).emit(op.i32Add).set(ptr);
+      f.get(n).i32(1).emit(op.i32Sub).tee(n).brIf(0);
+    });
+    for (let k = 0; k < 5; k++) f.i32(0).get(h[k]!).mem(op.i64Store, H + 8 * k);
+  });
+  return f;
+}
+
+/** polyFinish(): tag = (h mod 2^130 - 5) + s mod 2^128, into TAG. */
+function polyFinish(): Fn {
+  const f = new Fn([], []);
+  const h = Array.from({ length: 5 }, () => f.local(I64));
+  const g = Array.from({ length: 5 }, () => f.local(I64));
+  const c = f.local(I64);
+  const mask = f.local(I64);
+  for (let k = 0; k < 5; k++) f.i32(0).mem(op.i64Load, H + 8 * k).set(h[k]!);
+  const carry = (v: readonly number[], from: number, to: number): void => {
+    f.get(v[from]!).i64(26).emit(op.i64ShrU).set(c);
+    f.get(v[from]!).i64(M26).emit(op.i64And).set(v[from]!);
+    f.get(v[to]!).get(c).emit(op.i64Add).set(v[to]!);
+  };
+  carry(h, 1, 2);
+  carry(h, 2, 3);
+  carry(h, 3, 4);
+  f.get(h[4]!).i64(26).emit(op.i64ShrU).set(c);
+  f.get(h[4]!).i64(M26).emit(op.i64And).set(h[4]!);
+  f.get(h[0]!).get(c).i64(5).emit(op.i64Mul).emit(op.i64Add).set(h[0]!);
+  carry(h, 0, 1);
+  // g = h + 5 - 2^130; use g when it is not negative (h >= p).
+  f.get(h[0]!).i64(5).emit(op.i64Add).set(g[0]!);
+  for (let k = 1; k < 5; k++) {
+    f.get(g[k - 1]!).i64(26).emit(op.i64ShrU).set(c);
+    f.get(g[k - 1]!).i64(M26).emit(op.i64And).set(g[k - 1]!);
+    f.get(h[k]!).get(c).emit(op.i64Add).set(g[k]!);
+  }
+  f.get(g[4]!).i64(1 << 26).emit(op.i64Sub).tee(g[4]!).i64(63).emit(op.i64ShrS).set(mask); // -1: keep h
+  for (let k = 0; k < 5; k++) {
+    f.get(h[k]!).get(mask).emit(op.i64And);
+    f.get(g[k]!).get(mask).i64(-1).emit(op.i64Xor).emit(op.i64And);
+    f.emit(op.i64Or).set(h[k]!);
+  }
+  carry(h, 0, 1);
+  carry(h, 1, 2);
+  carry(h, 2, 3);
+  carry(h, 3, 4);
+  // 32-bit words of h mod 2^128, plus s with carries.
+  const word = (lo: number, shiftLo: number, hi: number, shiftHi: number): void => {
+    f.get(h[lo]!).i64(shiftLo).emit(op.i64ShrU).get(h[hi]!).i64(shiftHi).emit(op.i64Shl).emit(op.i64Or).i64(0xffffffff).emit(op.i64And);
+  };
+  const words: [number, number, number, number][] = [[0, 0, 1, 26], [1, 6, 2, 20], [2, 12, 3, 14], [3, 18, 4, 8]];
+  words.forEach(([lo, sl, hi, sh], k) => {
+    word(lo, sl, hi, sh);
+    f.i32(0).mem(op.i64Load32u, S + 4 * k).emit(op.i64Add);
+    if (k > 0) f.get(c).i64(32).emit(op.i64ShrU).emit(op.i64Add);
+    f.set(c);
+    f.i32(0).get(c).emit(op.i32WrapI64).mem(op.i32Store, TAG + 4 * k);
+  });
+  return f;
+}
+
+/** polyPadded(ptr, len): Poly1305 over memory[ptr..ptr+len] zero-padded to 16 bytes. */
+function polyPadded(): Fn {
+  const f = new Fn([I32, I32], []);
+  const [ptr, len] = [0, 1];
+  const q = f.local(I32);
+  const rest = f.local(I32);
+  const i = f.local(I32);
+  f.get(ptr).get(len).i32(4).emit(op.i32ShrU).i32(HIBIT).call(F_POLY_BLOCKS);
+  f.get(len).i32(15).emit(op.i32And).tee(rest).if(() => {
+    f.i32(0).i64(0).mem(op.i64Store, PAD);
+    f.i32(0).i64(0).mem(op.i64Store, PAD + 8);
+    f.get(ptr).get(len).i32(~15).emit(op.i32And).emit(op.i32Add).set(q);
+    f.i32(0).set(i);
+    f.loop(() => {
+      f.get(i).get(q).get(i).emit(op.i32Add).mem(op.i32Load8u).mem(op.i32Store8, PAD);
+      f.get(i).i32(1).emit(op.i32Add).tee(i).get(rest).emit(op.i32Ne).brIf(0);
+    });
+    f.i32(PAD).i32(1).i32(HIBIT).call(F_POLY_BLOCKS);
+  });
+  return f;
+}
+
+/** The tag over aad and message (RFC 8439 2.8), into TAG; leaves batch 0 in KS. */
+function tag(f: Fn, aad: number, aadLen: number, m: number, len: number): void {
+  f.i32(0).call(F_KS4);
+  f.call(F_POLY_INIT);
+  f.get(aad).get(aadLen).call(F_POLY_PADDED);
+  f.get(m).get(len).call(F_POLY_PADDED);
+  f.i32(0).get(aadLen).emit(op.i64ExtendI32u).mem(op.i64Store, PAD);
+  f.i32(0).get(len).emit(op.i64ExtendI32u).mem(op.i64Store, PAD + 8);
+  f.i32(PAD).i32(1).i32(HIBIT).call(F_POLY_BLOCKS);
+  f.call(F_POLY_FINISH);
+}
+
+/** seal(aad, aadLen, m, len): encrypts m in place and writes the tag at m + len. */
+function seal(): Fn {
+  const f = new Fn([I32, I32, I32, I32], []);
+  const [aad, aadLen, m, len] = [0, 1, 2, 3];
+  // The tag is over the ciphertext: encrypt first (ks4(0) inside `tag` recomputes batch 0).
+  f.i32(0).call(F_KS4);
+  f.get(m).get(len).i32(4).i32(64).call(F_XOR);
+  tag(f, aad, aadLen, m, len);
+  f.get(m).get(len).emit(op.i32Add).i32(0).mem(op.i64Load, TAG).mem(op.i64Store, 0);
+  f.get(m).get(len).emit(op.i32Add).i32(0).mem(op.i64Load, TAG + 8).mem(op.i64Store, 8);
+  return f;
+}
+
+/** open(aad, aadLen, m, len) -> 1 and m decrypted in place if the tag at m + len matches, else 0. */
+function open(): Fn {
+  const f = new Fn([I32, I32, I32, I32], [I32]);
+  const [aad, aadLen, m, len] = [0, 1, 2, 3];
+  const t = f.local(I32);
+  tag(f, aad, aadLen, m, len);
+  f.get(m).get(len).emit(op.i32Add).set(t);
+  f.get(t).mem(op.i64Load).i32(0).mem(op.i64Load, TAG).emit(op.i64Xor);
+  f.get(t).mem(op.i64Load, 8).i32(0).mem(op.i64Load, TAG + 8).emit(op.i64Xor);
+  f.emit(op.i64Or, op.i64Eqz, op.i32Eqz).if(() => {
+    f.i32(0).emit(op.return);
+  });
+  f.get(m).get(len).i32(4).i32(64).call(F_XOR);
+  f.i32(1);
+  return f;
+}
+
+/** stream(m, len, counter): raw ChaCha20 (RFC 8439 2.4) of memory[m..m+len] from `counter`. */
+function stream(): Fn {
+  const f = new Fn([I32, I32, I32], []);
+  f.get(2).call(F_KS4);
+  f.get(0).get(1).get(2).i32(4).emit(op.i32Add).i32(0).call(F_XOR);
+  return f;
+}
+
+/** The module's bytes (about 4 KB). */
+export function chachaPolyModule(): Uint8Array<ArrayBuffer> {
+  const b = new ModuleBuilder(1);
+  b.add(ks4(), 'ks4');
+  b.add(xor());
+  b.add(polyInit(), 'polyInit');
+  b.add(polyBlocks(), 'polyBlocks');
+  b.add(polyFinish(), 'polyFinish');
+  b.add(polyPadded());
+  b.add(seal(), 'seal');
+  b.add(open(), 'open');
+  b.add(stream(), 'stream');
+  return b.encode();
+}
+
+interface Exports {
+  memory: WebAssembly.Memory;
+  ks4(counter: number): void;
+  polyInit(): void;
+  polyBlocks(ptr: number, n: number, hibit: number): void;
+  polyFinish(): void;
+  seal(aad: number, aadLength: number, m: number, length: number): void;
+  open(aad: number, aadLength: number, m: number, length: number): number;
+  stream(m: number, length: number, counter: number): void;
+}
+
+interface State {
+  x: Exports;
+  /** A view of all of memory (replaced when memory grows). */
+  mem: Uint8Array;
+  /** The instance whose key is in memory. */
+  owner: WasmChaCha20Poly1305 | undefined;
+  /** A cached view of memory[outAt..outAt+outLength] for copying sealed records out. */
+  out: Uint8Array;
+  outAt: number;
+}
+
+let state: State | null | undefined;
+
+/** The shared instance, compiled synchronously on first use; null without WebAssembly SIMD. */
+function instance(): State | null {
+  if (state !== undefined) return state;
+  try {
+    const module = new WebAssembly.Module(chachaPolyModule());
+    const x = new WebAssembly.Instance(module).exports as unknown as Exports;
+    const mem = new Uint8Array(x.memory.buffer);
+    state = { x, mem, owner: undefined, out: mem.subarray(0, 0), outAt: 0 };
+  } catch {
+    state = null;
+  }
+  return state;
+}
+
+/** Whether this runtime can run the WebAssembly AEAD (WebAssembly with 128-bit SIMD). */
+export function wasmChaChaAvailable(): boolean {
+  return instance() !== null;
+}
+
+function ensure(s: State, bytes: number): void {
+  if (bytes <= s.mem.length) return;
+  s.x.memory.grow(Math.ceil((bytes - s.mem.length) / 65536));
+  s.mem = new Uint8Array(s.x.memory.buffer);
+  s.out = s.mem.subarray(0, 0);
+}
+
+/**
+ * One ChaCha20-Poly1305 key, with the same seal/open interface as the JavaScript
+ * ChaCha20Poly1305. Throws on construction if WebAssembly SIMD is unavailable
+ * (check wasmChaChaAvailable() first).
+ */
+export class WasmChaCha20Poly1305 {
+  private readonly key: Uint8Array;
+  private readonly s: State;
+
+  constructor(key: Uint8Array) {
+    if (key.length !== 32) throw new RangeError('ChaCha20-Poly1305 key must be 32 bytes');
+    const s = instance();
+    if (!s) throw new Error('WebAssembly SIMD is not available');
+    this.s = s;
+    this.key = key.slice();
+  }
+
+  /** Key and nonce into memory, aad at DATA; returns where the message goes. */
+  private load(nonce: Uint8Array, nonceAt: number, aad: Uint8Array, length: number): number {
+    const s = this.s;
+    if (s.owner !== this) {
+      s.mem.set(this.key, KEY);
+      s.owner = this;
+    }
+    const mem = s.mem;
+    for (let i = 0; i < 12; i++) mem[NONCE + i] = nonce[nonceAt + i]!;
+    const aadLength = aad.length;
+    const m = DATA + ((aadLength + 15) & ~15);
+    ensure(s, m + length + 16);
+    if (aadLength <= 32) {
+      const mm = s.mem;
+      for (let i = 0; i < aadLength; i++) mm[DATA + i] = aad[i]!;
+    } else s.mem.set(aad, DATA);
+    return m;
+  }
+
+  /**
+   * Encrypts src[srcAt..srcAt+length] into dst at dstAt and writes the 16-byte tag right
+   * after the ciphertext (dst needs length + 16 bytes from dstAt). dst may be src.
+   */
+  seal(nonce: Uint8Array, nonceAt: number, aad: Uint8Array, src: Uint8Array, srcAt: number, length: number, dst: Uint8Array, dstAt: number): void {
+    const m = this.load(nonce, nonceAt, aad, length);
+    const s = this.s;
+    s.mem.set(srcAt === 0 && length === src.length ? src : src.subarray(srcAt, srcAt + length), m);
+    s.x.seal(DATA, aad.length, m, length);
+    dst.set(this.view(m, length + 16), dstAt);
+  }
+
+  /**
+   * Checks the tag at src[srcAt+length..+16] against aad and the ciphertext; if it matches,
+   * writes the plaintext to dst at dstAt (dst may be src) and returns true. Nothing is
+   * written to dst when it does not match.
+   */
+  open(nonce: Uint8Array, nonceAt: number, aad: Uint8Array, src: Uint8Array, srcAt: number, length: number, dst: Uint8Array, dstAt: number): boolean {
+    const m = this.load(nonce, nonceAt, aad, length);
+    const s = this.s;
+    s.mem.set(srcAt === 0 && length + 16 === src.length ? src : src.subarray(srcAt, srcAt + length + 16), m);
+    if (s.x.open(DATA, aad.length, m, length) === 0) return false;
+    dst.set(this.view(m, length), dstAt);
+    return true;
+  }
+
+  /** memory[at..at+length], reusing the last view when it is the same (no allocation). */
+  private view(at: number, length: number): Uint8Array {
+    const s = this.s;
+    if (s.outAt !== at || s.out.length !== length) {
+      s.out = s.mem.subarray(at, at + length);
+      s.outAt = at;
+    }
+    return s.out;
+  }
+
+  /** Raw ChaCha20 (RFC 8439 2.4) of `data` from block `counter`, into a new array. */
+  static chacha20(key: Uint8Array, nonce: Uint8Array, counter: number, data: Uint8Array): Uint8Array {
+    const c = new WasmChaCha20Poly1305(key);
+    const m = c.load(nonce, 0, new Uint8Array(0), data.length);
+    c.s.mem.set(data, m);
+    c.s.x.stream(m, data.length, counter);
+    return c.s.mem.slice(m, m + data.length);
+  }
+
+  /** Stand-alone Poly1305 (RFC 8439 2.5) of `message` under a 32-byte one-time key. */
+  static poly1305(oneTimeKey: Uint8Array, message: Uint8Array): Uint8Array {
+    const c = new WasmChaCha20Poly1305(new Uint8Array(32));
+    const s = c.s;
+    const m = c.load(new Uint8Array(12), 0, new Uint8Array(0), message.length);
+    s.mem.set(oneTimeKey, KS);
+    s.x.polyInit();
+    s.mem.set(message, m);
+    const full = message.length >>> 4;
+    s.x.polyBlocks(m, full, HIBIT);
+    const rest = message.length & 15;
+    if (rest) {
+      // A final short block gets a 0x01 byte after it instead of 2^128 (RFC 8439 2.5.1).
+      s.mem.fill(0, PAD, PAD + 16);
+      s.mem.set(message.subarray(16 * full), PAD);
+      s.mem[PAD + rest] = 1;
+      s.x.polyBlocks(PAD, 1, 0);
+    }
+    s.x.polyFinish();
+    return s.mem.slice(TAG, TAG + 16);
+  }
+
+  /** The ChaCha20 block function's output (RFC 8439 2.3), serialized. */
+  static block(key: Uint8Array, nonce: Uint8Array, counter: number): Uint8Array {
+    const c = new WasmChaCha20Poly1305(key);
+    c.load(nonce, 0, new Uint8Array(0), 0);
+    c.s.x.ks4(counter);
+    return c.s.mem.slice(KS, KS + 64);
+  }
+}
