@@ -1,32 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { transportAddress } from '../core/address.js';
-import type { Datagram } from '../core/engine.js';
 import { SeededRandom } from '../core/random.js';
-import { SctpAssociation, type SctpEvent, type SctpOutput } from './association.js';
-import { decodePacket, type Chunk } from './chunks.js';
+import { SctpAssociation } from './association.js';
+import { decodePacket } from './chunks.js';
 import { sctpChecksum } from './crc32c.js';
-import { numbered, sctpPair } from './sim.fixture.js';
+import { dgram, drain, numbered, sctpPair } from './sim.fixture.js';
 
-const ADDR = transportAddress('127.0.0.1', 1);
-const dgram = (data: Uint8Array): Datagram => ({ type: 'datagram', data, from: ADDR, to: ADDR });
 
-function drain(a: SctpAssociation): { packets: Chunk[][]; raw: Uint8Array[]; events: SctpEvent[] } {
-  const packets: Chunk[][] = [];
-  const raw: Uint8Array[] = [];
-  const events: SctpEvent[] = [];
-  for (let o: SctpOutput | undefined = a.pollOutput(); o; o = a.pollOutput()) {
-    if (o.type !== 'transmit') {
-      events.push(o);
-      continue;
-    }
-    const p = decodePacket(o.data, true, true);
-    assert.ok(p.ok);
-    packets.push([...p.value.chunks]);
-    raw.push(o.data);
-  }
-  return { packets, raw, events };
-}
 
 function deliver(from: Uint8Array[], to: SctpAssociation, now: number): void {
   for (const d of from) to.handleInput(now, dgram(d));

@@ -3,9 +3,12 @@
  * the messages each side received.
  */
 
+import assert from 'node:assert/strict';
 import { transportAddress } from '../core/address.js';
+import type { Datagram } from '../core/engine.js';
 import { Network, type Link, type LinkOptions } from '../sim/index.js';
-import { SctpAssociation, type SctpAssociationOptions, type SctpCommand, type SctpEvent } from './association.js';
+import { SctpAssociation, type SctpAssociationOptions, type SctpCommand, type SctpEvent, type SctpOutput } from './association.js';
+import { decodePacket, type Chunk } from './chunks.js';
 
 export interface SctpPair {
   readonly net: Network;
@@ -85,4 +88,27 @@ export function intact(d: Uint8Array): boolean {
   const seq = seqOf(d);
   for (let i = 8; i < d.length; i++) if (d[i] !== ((seq * 31 + i) & 0xff)) return false;
   return true;
+}
+
+const ADDR = transportAddress('127.0.0.1', 1);
+
+/** A datagram carrying one SCTP packet (associations ignore the addresses). */
+export const dgram = (data: Uint8Array): Datagram => ({ type: 'datagram', data, from: ADDR, to: ADDR });
+
+/** Everything `a` holds: its packets, decoded into chunks and raw, and its events. */
+export function drain(a: SctpAssociation): { packets: Chunk[][]; raw: Uint8Array[]; events: SctpEvent[] } {
+  const packets: Chunk[][] = [];
+  const raw: Uint8Array[] = [];
+  const events: SctpEvent[] = [];
+  for (let o: SctpOutput | undefined = a.pollOutput(); o; o = a.pollOutput()) {
+    if (o.type !== 'transmit') {
+      events.push(o);
+      continue;
+    }
+    const p = decodePacket(o.data, true, true);
+    assert.ok(p.ok);
+    packets.push([...p.value.chunks]);
+    raw.push(o.data);
+  }
+  return { packets, raw, events };
 }

@@ -1,14 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { transportAddress } from '../core/address.js';
-import type { Datagram } from '../core/engine.js';
 import { SeededRandom } from '../core/random.js';
-import { SctpAssociation, type SctpEvent, type SctpOutput } from './association.js';
-import { decodePacket, type Chunk } from './chunks.js';
+import { SctpAssociation } from './association.js';
+import { dgram, drain } from './sim.fixture.js';
 import { base64Decode, base64Encode, decodeSnapInit, encodeSnapInit } from './snap.js';
 
-const ADDR = transportAddress('127.0.0.1', 1);
-const dgram = (data: Uint8Array): Datagram => ({ type: 'datagram', data, from: ADDR, to: ADDR });
 
 test('base64: round trip against Node, strict decoding', () => {
   const rng = new SeededRandom(3);
@@ -55,22 +51,6 @@ test('a=sctp-init: the draft example decodes; ours round-trips; anything else is
   refuse(Uint8Array.from([...chunk, ...chunk]), 'two chunks');
 });
 
-function drain(a: SctpAssociation): { packets: Chunk[][]; events: SctpEvent[]; raw: Uint8Array[] } {
-  const packets: Chunk[][] = [];
-  const events: SctpEvent[] = [];
-  const raw: Uint8Array[] = [];
-  for (let o: SctpOutput | undefined = a.pollOutput(); o; o = a.pollOutput()) {
-    if (o.type !== 'transmit') {
-      events.push(o);
-      continue;
-    }
-    const p = decodePacket(o.data, true, true);
-    assert.ok(p.ok);
-    packets.push([...p.value.chunks]);
-    raw.push(o.data);
-  }
-  return { packets, events, raw };
-}
 
 test('association: with each other\'s INIT from SDP, connect is ESTABLISHED at once and the first packet carries data', () => {
   const a = new SctpAssociation({ role: 'server', rng: new SeededRandom(1), zeroChecksum: true });
