@@ -7,20 +7,33 @@
  * send epoch + sequence, unique per key). ChaCha20 nonce: the 12-byte IV XOR the padded
  * epoch + sequence; nothing explicit on the wire.
  *
- * One createCipheriv per record from a reused KeyObject; bench/dtls-record.ts compares the
- * alternatives and explains the choice. ChaCha20-Poly1305 runs in JavaScript
- * (chacha20-poly1305.ts, about as fast per record) where node:crypto lacks it, as some
- * OpenSSL builds do, so the suite works on every runtime.
+ * AES-GCM: one createCipheriv per record from a reused KeyObject (bench/dtls-record.ts
+ * compares the alternatives). That costs ~11 us of fixed overhead per record whatever its
+ * size, so ChaCha20-Poly1305 runs in WebAssembly (wasm/chacha20-poly1305.ts: ~3 us to seal
+ * or open a 1200-byte record against ~14-16 us for native AES-128-GCM or ChaCha20), and is
+ * our preferred suite (suites.ts). Without WebAssembly SIMD it falls back to node:crypto,
+ * and where node:crypto lacks chacha20-poly1305 (some OpenSSL builds) to JavaScript
+ * (chacha20-poly1305.ts, about as fast as native), so the suite works on every runtime.
  */
 
-/** Whether node:crypto has ChaCha20-Poly1305 (OpenSSL builds may leave it out). */
-const NATIVE_CHACHA = getCiphers().includes('chacha20-poly1305');
 import { createCipheriv, createDecipheriv, createSecretKey, getCiphers, type KeyObject } from 'node:crypto';
 import { ChaCha20Poly1305 } from './chacha20-poly1305.js';
+import { WasmChaCha20Poly1305, wasmChaChaAvailable } from './wasm/chacha20-poly1305.js';
 import { sharedSlab } from '../core/index.js';
 import { RECORD_HEADER_SIZE } from './constants.js';
 import { writeRecordHeader } from './record.js';
 import { TAG_LENGTH, type CipherSuite } from './suites.js';
+
+/** Whether node:crypto has ChaCha20-Poly1305 (OpenSSL builds may leave it out). */
+const NATIVE_CHACHA = getCiphers().includes('chacha20-poly1305');
+
+/** Which ChaCha20-Poly1305 implementation a RecordProtection uses. */
+export type ChaChaImpl = 'wasm' | 'native' | 'js';
+
+/** The fastest available: WebAssembly, else node:crypto, else JavaScript. */
+export function defaultChaChaImpl(): ChaChaImpl {
+  return wasmChaChaAvailable() ? 'wasm' : NATIVE_CHACHA ? 'native' : 'js';
+}
 
 export class RecordProtection {
   readonly suite: CipherSuite;
@@ -38,12 +51,17 @@ export class RecordProtection {
    */
   private readonly slab = sharedSlab;
 
-  /** The JavaScript AEAD, when ChaCha20-Poly1305 is not native (or `jsChaCha` asks for it). */
-  private readonly js: ChaCha20Poly1305 | undefined;
+  /** The WebAssembly or JavaScript ChaCha20-Poly1305 (undefined: node:crypto per record). */
+  private readonly soft: ChaCha20Poly1305 | WasmChaCha20Poly1305 | undefined;
 
-  constructor(suite: CipherSuite, key: Uint8Array, iv: Uint8Array, jsChaCha = !NATIVE_CHACHA) {
+  constructor(suite: CipherSuite, key: Uint8Array, iv: Uint8Array, chacha: ChaChaImpl = defaultChaChaImpl()) {
     this.suite = suite;
-    this.js = suite.cipher === 'chacha20-poly1305' && jsChaCha ? new ChaCha20Poly1305(key) : undefined;
+    this.soft =
+      suite.cipher !== 'chacha20-poly1305' || chacha === 'native'
+        ? undefined
+        : chacha === 'wasm'
+          ? new WasmChaCha20Poly1305(key)
+          : new ChaCha20Poly1305(key);
     this.key = createSecretKey(key);
     this.iv = iv.slice();
     this.nonce.set(this.iv.subarray(0, Math.min(12, this.iv.length)));
@@ -90,8 +108,8 @@ export class RecordProtection {
       for (let i = 0; i < 8; i++) out[p + i] = out[at + 3 + i]!;
       p += explicit;
     }
-    if (this.js) {
-      this.js.seal(this.nonce, 0, this.aad, plaintext, 0, plaintext.length, out, p);
+    if (this.soft) {
+      this.soft.seal(this.nonce, 0, this.aad, plaintext, 0, plaintext.length, out, p);
       return p + plaintext.length + TAG_LENGTH;
     }
     const c = createCipheriv(this.suite.cipher as 'aes-128-gcm', this.key, this.nonce, this.options);
@@ -130,10 +148,10 @@ export class RecordProtection {
       this.setNonce(record, at);
     }
     this.setAad(record, at, ptLength);
-    if (this.js) {
+    if (this.soft) {
       // In place: the received datagram is ours, and nothing else reads its ciphertext.
       const from = body + explicit;
-      return this.js.open(this.nonce, 0, this.aad, record, from, ptLength, record, from) ? record.subarray(from, from + ptLength) : undefined;
+      return this.soft.open(this.nonce, 0, this.aad, record, from, ptLength, record, from) ? record.subarray(from, from + ptLength) : undefined;
     }
     const d = createDecipheriv(this.suite.cipher as 'aes-128-gcm', this.key, this.nonce, this.options);
     d.setAuthTag(record.subarray(end - TAG_LENGTH, end));
