@@ -13,10 +13,11 @@
  *   F. the whole engine path: DtlsEndpoint `send` + pollOutput on one side, the datagram
  *      through handleInput (framing, replay window, open) + pollOutput on the other
  *   G. ChaCha20-Poly1305 in JavaScript (src/dtls/chacha20-poly1305.ts), same interface as B
+ *   W. ChaCha20-Poly1305 in WebAssembly (src/dtls/wasm/chacha20-poly1305.ts), same interface
  * for AES-128-GCM, AES-256-GCM and ChaCha20-Poly1305 where they apply, then
  *   H. head to head, rounds interleaved and the median reported: G sealing into and opening
  *      from preallocated buffers (no allocation per record) against B for AES-128-GCM and
- *      ChaCha20-Poly1305 (what RecordProtection does per record).
+ *      ChaCha20-Poly1305 (what RecordProtection does per record), and W the same way as G.
  *
  * H on the shared 2-core test machine (2.0 GHz Xeon with AES-NI and AVX-512, load 4-5 from
  * other jobs, so every figure is ~1.5x slower than on a quiet machine); medians of 3 runs of
@@ -27,13 +28,26 @@
  *   native ChaCha20-Poly1305 per record           32.7          19.80         17.91
  *   JS ChaCha20-Poly1305 (G)                      35.5          17.36         17.01
  *
+ * With the WebAssembly AEAD (W), two runs of `node --import tsx bench/dtls-record.ts 10000 9 H`
+ * at load ~1-2:
+ *
+ *                                          seal+open MB/s   us per seal   us per open
+ *   native AES-128-GCM per record             42.4 / 34.9   13.44 / 16.28  14.81 / 17.69
+ *   native ChaCha20-Poly1305 per record       33.0 / 29.8   18.73 / 21.79  16.78 / 19.43
+ *   JS ChaCha20-Poly1305 (G)                  38.0 / 36.0   15.74 / 17.38  15.08 / 15.62
+ *   WebAssembly ChaCha20-Poly1305 (W)        117.1 / 102.4   5.35 /  5.91   4.93 /  5.69
+ *
+ * W here pays for 10000 output buffers out of cache and a nonce allocated per record, like the
+ * others; with one buffer a raw wasm seal is ~2.2-2.5 us. The wasm AEAD is what RecordProtection
+ * now runs for ChaCha20-Poly1305 (src/dtls/README.md has the breakdown).
+ *
  * The JavaScript AEAD has no per-call overhead, but its arithmetic costs as much as the
  * overhead it saves. One 1200-byte seal, measured piecewise on the same machine and load:
  * the 20 ChaCha20 blocks ~4.5-5 us (~240 ns, ~480 cycles a block of scalar add-xor-rotate,
  * where OpenSSL runs AVX-512 over several blocks at once), the XOR ~1.5 us, and Poly1305's 77
  * blocks ~5.5 us (~70 ns a block: 36 float64 multiplies and a serial carry chain). So it ties
  * with native AES-128-GCM (0.87x here) instead of the >= 1.5x that would justify preferring
- * ChaCha20-Poly1305, and RecordProtection does not use it. Two V8 details mattered for
+ * ChaCha20-Poly1305, so RecordProtection uses it only as a fallback. Two V8 details mattered for
  * getting even this far: key words held in object fields are boxed (int32 values beyond the
  * 31-bit small-integer range), so they live in an Int32Array (a block went from 355 to
  * 240 ns); and byte-wise loads and stores cost ~2.75 ns a byte, so words go through a
@@ -42,6 +56,7 @@
 import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { transportAddress } from '../src/core/index.js';
 import { ChaCha20Poly1305 } from '../src/dtls/chacha20-poly1305.js';
+import { WasmChaCha20Poly1305 } from '../src/dtls/wasm/chacha20-poly1305.js';
 import { RecordProtection } from '../src/dtls/protection.js';
 import { Pair } from '../src/dtls/pair.testutil.js';
 import { SUITES, type CipherSuite } from '../src/dtls/suites.js';
@@ -90,8 +105,8 @@ function perRecord(alg: Alg, key: Uint8Array | KeyObject): Aead {
   };
 }
 
-function jsChaCha(key: Uint8Array): Aead {
-  const aead = new ChaCha20Poly1305(key);
+function jsChaCha(key: Uint8Array, Impl: typeof ChaCha20Poly1305 | typeof WasmChaCha20Poly1305 = ChaCha20Poly1305): Aead {
+  const aead = new Impl(key);
   return {
     seal(nonce, aad, pt) {
       const out = new Uint8Array(pt.length + TAG);
@@ -442,6 +457,9 @@ for (const alg of algs) {
     const js = jsChaCha(key);
     check('G', js, reference);
     measure(`G JavaScript ChaCha20-Poly1305 ${alg}`, js);
+    const wasm = jsChaCha(key, WasmChaCha20Poly1305);
+    check('W', wasm, reference);
+    measure(`W WebAssembly ChaCha20-Poly1305 ${alg}`, wasm);
   }
   measureEndpoints(SUITES.find((x) => x.cipher === alg)!);
 }
@@ -485,10 +503,10 @@ function nativeContender(alg: Alg, key: Uint8Array): Contender {
   };
 }
 
-function jsContender(key: Uint8Array): Contender {
-  const aead = new ChaCha20Poly1305(key);
+function jsContender(key: Uint8Array, Impl: typeof ChaCha20Poly1305 | typeof WasmChaCha20Poly1305 = ChaCha20Poly1305): Contender {
+  const aead = new Impl(key);
   return {
-    name: 'JS chacha20-poly1305',
+    name: Impl === ChaCha20Poly1305 ? 'JS chacha20-poly1305' : 'WebAssembly chacha20-poly1305',
     seal(i) {
       aead.seal(nonceFor(i), 0, aad, payload, 0, SIZE, sealedH[i]!, 0);
     },
@@ -510,7 +528,12 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
-const contenders = [nativeContender('aes-128-gcm', randomBytes(16)), nativeContender('chacha20-poly1305', randomBytes(32)), jsContender(randomBytes(32))];
+const contenders = [
+  nativeContender('aes-128-gcm', randomBytes(16)),
+  nativeContender('chacha20-poly1305', randomBytes(32)),
+  jsContender(randomBytes(32)),
+  jsContender(randomBytes(32), WasmChaCha20Poly1305),
+];
 const times = contenders.map(() => ({ seal: [] as number[], open: [] as number[] }));
 for (const c of contenders) for (let i = 0; i < 2000; i++) (c.seal(i), c.open(i)); // warm up
 for (let r = 0; r < H_ROUNDS; r++) {

@@ -308,10 +308,14 @@ function polyPadded(): Fn {
   return f;
 }
 
-/** The tag over aad and message (RFC 8439 2.8), into TAG; leaves batch 0 in KS. */
-function tag(f: Fn, aad: number, aadLen: number, m: number, len: number): void {
+/** Batch 0 into KS and the Poly1305 key from its block 0 (RFC 8439 2.6). */
+function polyKey(f: Fn): void {
   f.i32(0).call(F_KS4);
   f.call(F_POLY_INIT);
+}
+
+/** The tag over aad and message (RFC 8439 2.8) once polyKey has run, into TAG. */
+function tag(f: Fn, aad: number, aadLen: number, m: number, len: number): void {
   f.get(aad).get(aadLen).call(F_POLY_PADDED);
   f.get(m).get(len).call(F_POLY_PADDED);
   f.i32(0).get(aadLen).emit(op.i64ExtendI32u).mem(op.i64Store, PAD);
@@ -324,8 +328,8 @@ function tag(f: Fn, aad: number, aadLen: number, m: number, len: number): void {
 function seal(): Fn {
   const f = new Fn([I32, I32, I32, I32], []);
   const [aad, aadLen, m, len] = [0, 1, 2, 3];
-  // The tag is over the ciphertext: encrypt first (ks4(0) inside `tag` recomputes batch 0).
-  f.i32(0).call(F_KS4);
+  // Key first (block 0), then encrypt from block 1 on, then the tag over the ciphertext.
+  polyKey(f);
   f.get(m).get(len).i32(4).i32(64).call(F_XOR);
   tag(f, aad, aadLen, m, len);
   f.get(m).get(len).emit(op.i32Add).i32(0).mem(op.i64Load, TAG).mem(op.i64Store, 0);
@@ -338,6 +342,7 @@ function open(): Fn {
   const f = new Fn([I32, I32, I32, I32], [I32]);
   const [aad, aadLen, m, len] = [0, 1, 2, 3];
   const t = f.local(I32);
+  polyKey(f);
   tag(f, aad, aadLen, m, len);
   f.get(m).get(len).emit(op.i32Add).set(t);
   f.get(t).mem(op.i64Load).i32(0).mem(op.i64Load, TAG).emit(op.i64Xor);
@@ -345,6 +350,7 @@ function open(): Fn {
   f.emit(op.i64Or, op.i64Eqz, op.i32Eqz).if(() => {
     f.i32(0).emit(op.return);
   });
+  // Batch 0 is still in KS (Poly1305 does not touch it): decrypt from block 1 on.
   f.get(m).get(len).i32(4).i32(64).call(F_XOR);
   f.i32(1);
   return f;
