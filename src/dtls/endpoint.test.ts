@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { SeededRandom, transportAddress, utf8Encode } from '../core/index.js';
 import { DtlsEndpoint } from './endpoint.js';
-import { INITIAL_RETRANSMIT_MS, MAX_FLIGHT_TRANSMISSIONS } from './constants.js';
+import { INITIAL_RETRANSMIT_MS, LATE_TIMER_DEFER_MS, LATE_TIMER_MS, MAX_FLIGHT_TRANSMISSIONS } from './constants.js';
 import { NamedGroup } from './protocol.js';
 import { SUITES } from './suites.js';
 import { Pair, testCertificate } from './pair.testutil.js';
@@ -113,6 +113,45 @@ test('a lost server flight is retransmitted after the timer, which doubles', () 
   // (plus, possibly, flight 5 resent when the second copy of flight 4 arrives)
   assert.ok(p.client.counters.get('flight-retransmitted') >= 2, 'client retransmissions counted');
   assert.equal(p.sent.client.filter((d) => d[13] === 1).length, 3, 'three ClientHellos');
+});
+
+test('a timer that fires late waits one more turn for an unread answer before retransmitting', () => {
+  const p = new Pair(12);
+  p.input('client', { type: 'connect' }); // the ClientHello is never answered here
+  const c = p.client;
+  // On time: retransmits at once, as before.
+  c.handleTimeout(INITIAL_RETRANSMIT_MS);
+  assert.equal(c.pollOutput()?.type, 'transmit');
+  assert.equal(c.counters.get('flight-retransmitted'), 1);
+  // Late by LATE_TIMER_MS: no retransmission yet, one short wait.
+  const late = c.pollTimeout()! + LATE_TIMER_MS;
+  c.handleTimeout(late);
+  assert.equal(c.pollOutput(), undefined, 'nothing sent');
+  assert.equal(c.counters.get('flight-retransmitted'), 1);
+  assert.equal(c.counters.get('timer-late-deferred'), 1);
+  assert.equal(c.pollTimeout(), late + LATE_TIMER_DEFER_MS);
+  // Late again: a deadline waits once, so this retransmits, with the doubled timer from now.
+  const again = late + LATE_TIMER_DEFER_MS + LATE_TIMER_MS;
+  c.handleTimeout(again);
+  assert.equal(c.pollOutput()?.type, 'transmit');
+  assert.equal(c.counters.get('flight-retransmitted'), 2);
+  assert.equal(c.pollTimeout(), again + 4 * INITIAL_RETRANSMIT_MS);
+});
+
+test('a late timer whose answer is then read does not retransmit', () => {
+  const p = new Pair(13);
+  const held: Uint8Array[] = [];
+  p.wire = (from, d) => (from === 'server' ? (held.push(d), []) : [d]);
+  p.input('client', { type: 'connect' });
+  assert.ok(p.run(() => held.length > 0), 'flight 4 sent and held');
+  p.now = p.client.pollTimeout()! + 100;
+  p.client.handleTimeout(p.now); // 100 ms late: the answer sits unread
+  p.wire = (_from, d) => [d];
+  for (const d of held) p.deliver('client', d);
+  assert.ok(p.run(() => p.has('client', 'connected') && p.has('server', 'connected')), 'connects');
+  assert.equal(p.sent.client.filter((d) => d[13] === 1).length, 1, 'one ClientHello');
+  assert.equal(p.client.counters.get('flight-retransmitted'), 0);
+  assert.equal(p.client.counters.get('timer-late-deferred'), 1);
 });
 
 test('a lost final flight is recovered by the client retransmitting flight 5', () => {

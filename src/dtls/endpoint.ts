@@ -34,6 +34,8 @@ import {
   DTLS_1_2,
   HANDSHAKE_HEADER_SIZE,
   INITIAL_RETRANSMIT_MS,
+  LATE_TIMER_DEFER_MS,
+  LATE_TIMER_MS,
   MAX_EARLY_RECORDS,
   MAX_FLIGHT_TRANSMISSIONS,
   MAX_HELLO_VERIFY,
@@ -192,6 +194,8 @@ export class DtlsEndpoint implements Engine<DtlsInput, DtlsOutput> {
   // Flight retransmission (RFC 6347 4.2.4).
   private flight: FlightEntry[] = [];
   private flightDeadline: Millis | undefined;
+  /** The current deadline already waited once for being late (LATE_TIMER_MS). */
+  private deadlineDeferred = false;
   private flightTransmissions = 0;
   private rto: number;
   private retransmittedThisDatagram = false;
@@ -269,6 +273,14 @@ export class DtlsEndpoint implements Engine<DtlsInput, DtlsOutput> {
 
   handleTimeout(now: Millis): void {
     if (this.flightDeadline === undefined || now < this.flightDeadline) return;
+    if (!this.deadlineDeferred && now - this.flightDeadline >= LATE_TIMER_MS) {
+      // Late: the answer may be waiting unread; look once more after reading it.
+      this.deadlineDeferred = true;
+      this.counters.inc('timer-late-deferred');
+      this.flightDeadline = now + LATE_TIMER_DEFER_MS;
+      return;
+    }
+    this.deadlineDeferred = false;
     if (this.flightTransmissions >= MAX_FLIGHT_TRANSMISSIONS) {
       this.fail('dtls-handshake-timeout', `no answer after ${this.flightTransmissions} transmissions`);
       return;
@@ -482,7 +494,10 @@ export class DtlsEndpoint implements Engine<DtlsInput, DtlsOutput> {
     this.retransmittedThisDatagram = true;
     this.counters.inc('flight-retransmitted');
     this.transmitFlight();
-    if (this.flightDeadline !== undefined) this.flightDeadline = now + this.rto;
+    if (this.flightDeadline !== undefined) {
+      this.flightDeadline = now + this.rto;
+      this.deadlineDeferred = false;
+    }
   }
 
   private handleMessage(now: Millis, m: HandshakeMessage): void {
@@ -945,6 +960,7 @@ export class DtlsEndpoint implements Engine<DtlsInput, DtlsOutput> {
     this.rto = this.initialRto;
     this.transmitFlight();
     this.flightDeadline = timed ? now + this.rto : undefined;
+    this.deadlineDeferred = false;
   }
 
   /** Encodes the current flight with fresh sequence numbers and queues its datagrams. */

@@ -71,6 +71,7 @@ export type DtlsCounter =
   | 'handshake-old'
   | 'handshake-future'
   | 'flight-retransmitted'
+  | 'timer-late-deferred'
   | 'hello-verify-received'
   | 'hello-verify-sent'
   | 'alert-received'

@@ -7,6 +7,7 @@
 import { transactionKey } from '../stun/index.js';
 import type { TransportAddress } from '../core/index.js';
 import type { CandidatePair, LocalCandidate } from './checklist.js';
+import { LATE_TIMER_DEFER_MS, LATE_TIMER_MS } from './constants.js';
 
 export type TxnKind = 'check' | 'consent' | 'gather';
 
@@ -33,6 +34,8 @@ export interface Txn {
   rto: number;
   readonly maxRto: number;
   deadline: number;
+  /** The current deadline already waited once for being late (LATE_TIMER_MS). */
+  deferred: boolean;
 }
 
 export interface TxnSpec {
@@ -76,6 +79,7 @@ export class Transactions {
       rto: spec.rto,
       maxRto: spec.maxRto,
       deadline: now + (delay > 0 ? delay : spec.rto),
+      deferred: false,
     };
     this.byKey.set(t.key, t);
     return t;
@@ -97,6 +101,13 @@ export class Transactions {
   due(now: number, retransmit: (t: Txn) => void, expire: (t: Txn) => void): void {
     for (const t of this.byKey.values()) {
       if (t.deadline > now) continue;
+      // A late timer (the process is behind): a response may be unread; look once more after reading.
+      if (t.sends > 0 && !t.deferred && now - t.deadline >= LATE_TIMER_MS) {
+        t.deferred = true;
+        t.deadline = now + LATE_TIMER_DEFER_MS;
+        continue;
+      }
+      t.deferred = false;
       if (t.sends >= t.maxSends) {
         this.byKey.delete(t.key);
         if (!t.superseded) expire(t);

@@ -7,7 +7,9 @@ import { StunClass, StunMethod, decodeStun, encodeStun } from '../stun/index.js'
 import type { Candidate } from '../sdp/index.js';
 import { hostCandidate, pairable, vetRemote } from './candidates.js';
 import { CheckList } from './checklist.js';
-import { MAX_PAIRS } from './constants.js';
+import { LATE_TIMER_DEFER_MS, LATE_TIMER_MS, MAX_PAIRS } from './constants.js';
+import { Transactions } from './transactions.js';
+import type { LocalCandidate } from './checklist.js';
 import { candidatePriority, foundation, localPreference, pairPriority } from './priority.js';
 import { StunServer } from './stun-server.js';
 
@@ -107,4 +109,33 @@ test('RFC 8445 6.1.2.2 pairing: same family, link-local IPv6 only with link-loca
   assert.ok(!pairable(v6, ll));
   assert.ok(!pairable(ll, v6));
   assert.ok(pairable(ll, ll2));
+});
+
+test('a transaction timer that fires late waits one more turn for an unread response', () => {
+  const txns = new Transactions();
+  const local = {} as LocalCandidate;
+  const to = transportAddress('192.0.2.1', 3478);
+  const t = txns.open({ transactionId: new Uint8Array(12), kind: 'check', data: new Uint8Array(20), local, to, rto: 500, maxRto: 1600, maxSends: 3 }, 0);
+  const sent: number[] = [];
+  const expired: number[] = [];
+  const due = (now: number): void => txns.due(now, () => sent.push(now), () => expired.push(now));
+  due(500); // on time: retransmits
+  assert.deepEqual(sent, [500]);
+  assert.equal(t.deadline, 1500);
+  due(1500 + LATE_TIMER_MS); // late: waits
+  assert.deepEqual(sent, [500]);
+  assert.equal(txns.earliest(), 1500 + LATE_TIMER_MS + LATE_TIMER_DEFER_MS);
+  due(1500 + 2 * LATE_TIMER_MS + LATE_TIMER_DEFER_MS); // late again: acts
+  assert.equal(sent.length, 2);
+  // The last wait: a late expiry also looks once more before failing, and a response read
+  // meanwhile (close) means it never fails.
+  due(t.deadline + 100);
+  assert.deepEqual(expired, []);
+  txns.close(t);
+  due(t.deadline + 1000);
+  assert.deepEqual(expired, []);
+  // A paced first transmission is never deferred (nothing can be waiting).
+  const paced = txns.open({ transactionId: new Uint8Array(12).fill(1), kind: 'check', data: new Uint8Array(20), local, to, rto: 500, maxRto: 1600, maxSends: 3, delay: 50 }, 0);
+  due(50 + 100);
+  assert.equal(paced.sends, 1);
 });
