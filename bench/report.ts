@@ -69,9 +69,48 @@ export function renderMarkdown(r: BenchReport): string {
     ...x.metrics.filter((m) => m.error).map((m) => `- ${x.impl}, ${m.name}: ${m.error}`),
   ]);
   if (problems.length) lines.push('Not measured or failed:', '', ...problems, '');
+  lines.push(...renderTargets(r), '');
   lines.push('![throughput and setup chart](benchmarks.svg)', '');
   lines.push('Regenerate with `npm run bench` (about 9 minutes on this 2-core machine; `npm run bench -- --quick` for one short run).', '');
   return lines.join('\n');
+}
+
+/**
+ * Issue 7's targets at MTU 1200: a ratio against node-datachannel in the same run, or an
+ * absolute bound. `metric` names a row of the table; `open` matches "open N connections".
+ */
+const TARGETS: readonly { label: string; metric: string | RegExp; kind: 'ratio-min' | 'ratio-max' | 'max'; value: number }[] = [
+  { label: 'throughput, 16 KiB reliable', metric: 'throughput 16 KiB reliable', kind: 'ratio-min', value: 1.0 },
+  { label: 'setup time', metric: 'setup', kind: 'ratio-max', value: 0.5 },
+  { label: 'memory per open connection', metric: 'memory per connection (RSS)', kind: 'max', value: 100 },
+  { label: 'small-message rate', metric: 'small messages (100 B)', kind: 'ratio-min', value: 1.0 },
+  { label: 'CPU per GiB', metric: 'CPU per GiB (both sides, 16 KiB)', kind: 'ratio-max', value: 1.0 },
+  { label: 'time to open all connections', metric: /^open \d+ connections$/, kind: 'ratio-max', value: 0.5 },
+];
+
+/** The targets table for sansrtc: its figure, the ratio, the target and whether it is met. */
+function renderTargets(r: BenchReport): string[] {
+  const ours = r.results.find((x) => x.impl === 'sansrtc');
+  const base = r.results.find((x) => x.impl === BASELINE);
+  if (!ours || ours.unavailable) return [];
+  const find = (x: ImplResult | undefined, m: string | RegExp) =>
+    x?.metrics.find((y) => (typeof m === 'string' ? y.name === m : m.test(y.name)));
+  const lines = ['## Issue 7 targets (sansrtc)', '', '| target | sansrtc | node-datachannel | ratio | goal | met |', '| --- | ---: | ---: | ---: | ---: | :---: |'];
+  for (const t of TARGETS) {
+    const m = find(ours, t.metric);
+    const b = find(base, t.metric);
+    if (!m || !Number.isFinite(m.median)) continue;
+    const ratio = b && Number.isFinite(b.median) && b.median !== 0 ? m.median / b.median : NaN;
+    const met = t.kind === 'max' ? m.median <= t.value : t.kind === 'ratio-min' ? ratio >= t.value : ratio <= t.value;
+    const goal = t.kind === 'max' ? `≤ ${t.value} ${m.unit}` : `${t.kind === 'ratio-min' ? '≥' : '≤'} ${t.value.toFixed(1)}×`;
+    lines.push(`| ${t.label} | ${fmt(m.median)} ${m.unit} | ${b ? fmt(b.median) : '—'} | ${Number.isFinite(ratio) ? ratio.toFixed(2) + '×' : '—'} | ${goal} | ${met ? 'yes' : 'no'} |`);
+  }
+  const tp = find(ours, 'throughput 16 KiB reliable');
+  if (tp && Number.isFinite(tp.median) && r.ceilings.udpMiBs > 0) {
+    const f = tp.median / r.ceilings.udpMiBs;
+    lines.push(`| throughput vs raw UDP ceiling | ${fmt(tp.median)} MiB/s | — | ${f.toFixed(2)} of ${fmt(r.ceilings.udpMiBs)} MiB/s | ≥ 0.8 | ${f >= 0.8 ? 'yes' : 'no'} |`);
+  }
+  return lines;
 }
 
 const COLORS = ['#3b82f6', '#f59e0b', '#10b981', '#ef4444', '#8b5cf6'];

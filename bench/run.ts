@@ -154,12 +154,17 @@ async function benchImpl(impl: ImplName): Promise<ImplResult> {
 
   if (caseNames.has('scale')) {
     const mem: number[] = [];
+    const heap: number[] = [];
     const n = Number(arg('connections') ?? (quick ? 50 : 200));
     log(metric(`open ${n} connections`, 'ms', await repeat(impl, { kind: 'scale', connections: n }, 120_000, ({ offerer, answerer }) => {
       mem.push((offerer.rssPerConnection! + answerer.rssPerConnection!) / 2 / 1024);
+      heap.push((offerer.heapPerConnection! + answerer.heapPerConnection!) / 2 / 1024);
       return [Math.max(offerer.allOpenAt!, answerer.allOpenAt!) - Math.min(offerer.scaleStart!, answerer.scaleStart!)];
     }), 'lower'));
     log(metric('memory per connection (RSS)', 'KiB', { values: mem }, 'lower'));
+    // Where the RSS goes: the JS heap still in use after a full GC (for the native stacks,
+    // only their JavaScript wrappers).
+    log(metric('JS heap per connection (after GC)', 'KiB', { values: heap }, 'lower'));
   }
 
   return { impl, version: loaded.version, metrics };
