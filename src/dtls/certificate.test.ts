@@ -149,3 +149,17 @@ test('a private scalar with leading zero bytes still makes a valid certificate',
   assert.ok(x.verify(x.publicKey));
   assert.ok(x.checkPrivateKey(c.privateKey));
 });
+
+test('a P-256 key read as JWK is the DER-decoded key, and a point off the curve is refused', () => {
+  const der = generateCertificate().der;
+  const k = must(certificatePublicKey(der));
+  const spki = k.export({ format: 'der', type: 'spki' });
+  assert.ok(k.equals(createPublicKey({ key: spki, format: 'der', type: 'spki' })));
+  // The point's last byte changed: not on the curve (OpenSSL checks on either path).
+  const at = Buffer.from(der).indexOf(spki) + spki.length - 1;
+  assert.ok(at > 0);
+  const bad = der.slice();
+  bad[at] ^= 1;
+  const r = certificatePublicKey(bad);
+  assert.ok(!r.ok);
+});
