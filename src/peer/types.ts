@@ -106,7 +106,12 @@ export type PeerEvent =
   /** The remote opened a channel (DCEP); channel(handle) has its details. */
   | { readonly type: 'data-channel'; readonly handle: number }
   | { readonly type: 'channel-open'; readonly handle: number }
-  /** `data` is UTF-8 when `binary` is false. */
+  /**
+   * `data` is UTF-8 when `binary` is false. The receiver of the event owns `data`: a
+   * reassembled message is its own buffer (offset 0, the whole ArrayBuffer), which the W3C
+   * layer hands to the application without copying; a one-chunk message is a view into the
+   * datagram.
+   */
   | { readonly type: 'channel-message'; readonly handle: number; readonly data: Uint8Array; readonly binary: boolean }
   | { readonly type: 'channel-buffered-amount-low'; readonly handle: number }
   | { readonly type: 'channel-closing'; readonly handle: number }

@@ -112,6 +112,17 @@ test('messages follow binaryType; text arrives as string', async () => {
   assert.deepEqual(Array.from(new Uint8Array(await (got[2] as Blob).arrayBuffer())), [5]);
 });
 
+test('a reassembled message (its own whole buffer) reaches the application without a copy', () => {
+  const host = fakeHost();
+  const dc = new RTCDataChannel(host, 1, host.info);
+  dc.deliver({ type: 'channel-open' });
+  const got: ArrayBuffer[] = [];
+  dc.onmessage = (ev) => got.push(ev.data as ArrayBuffer);
+  const whole = new Uint8Array([1, 2, 3]);
+  dc.deliver({ type: 'channel-message', data: whole, binary: true });
+  assert.equal(got[0], whole.buffer);
+});
+
 test('Blob sends keep their order with later sends and count as buffered', async () => {
   const host = fakeHost();
   const dc = new RTCDataChannel(host, 1, host.info);

@@ -253,8 +253,13 @@ function copyForSend(view: Uint8Array): Uint8Array {
   return sendSlab.copy(view);
 }
 
-/** A message's own ArrayBuffer (W3C: `data` is an ArrayBuffer); allocate + set beats slice. */
+/**
+ * A message's own ArrayBuffer (W3C: `data` is an ArrayBuffer). A reassembled message already
+ * is one (the engine gives it to us, src/peer/types.ts), so it goes out without a copy;
+ * a view into a datagram is copied (allocate + set beats slice).
+ */
 function toArrayBuffer(view: Uint8Array): ArrayBuffer {
+  if (view.byteOffset === 0 && view.byteLength === view.buffer.byteLength && view.buffer instanceof ArrayBuffer) return view.buffer;
   const out = new ArrayBuffer(view.length);
   new Uint8Array(out).set(view);
   return out;
