@@ -64,3 +64,23 @@ test('offer/answer, trickle, connect, and messages both ways on a DCEP channel',
   assert.equal(eventsOf(b, 'negotiation-needed').length, 0);
   assert.deepEqual(eventsOf(a, 'error'), []);
 });
+
+test('a ClientHello that arrives before the answer is kept and answered when the answer lands, not after a retransmission', () => {
+  const { net, a, b } = setup(7, { delay: 5 });
+  // The answer (and the answerer's candidates) take 100 ms to reach the offerer; the offer
+  // and the offerer's candidates 5 ms. The answerer's checks reach the offerer, which answers
+  // them, so the answerer has a valid pair and sends its ClientHello long before the answer.
+  a.signalDelay = 5;
+  b.signalDelay = 100;
+  let chat = 0;
+  call(a, (now) => (chat = must(a.pc.createDataChannel(now, 'chat'))));
+  negotiate(a, b);
+  assert.ok(net.runUntil(() => open(a, chat) && remoteChannel(b, 'chat') !== undefined, { timeout: 10_000 }));
+  const counters = a.pc.stats(net.now).counters;
+  assert.ok((counters['peer.dtls-held-early'] ?? 0) >= 1, 'the ClientHello came before the answer');
+  const answerAt = a.events.find((e) => e.event.type === 'signaling-state' && e.event.state === 'stable')!.time;
+  const openAt = a.events.find((e) => e.event.type === 'channel-open')!.time;
+  // Without keeping it, the client's first DTLS retransmission (400 ms) would be the first
+  // ClientHello the offerer could use.
+  assert.ok(openAt - answerAt < 100, `open ${openAt - answerAt} ms after the answer`);
+});
