@@ -43,6 +43,14 @@ const allCases = CASES.every((c) => caseNames.has(c));
 /** Extra node flags for the peer processes, e.g. BENCH_CHILD_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'. */
 const childArgs = process.env['BENCH_CHILD_ARGS']?.split(' ').filter(Boolean) ?? [];
 const transferSeconds = quick ? 2 : 4;
+/**
+ * A stuck run is cut off at these; a case that fails is not repeated. A transfer stops
+ * sending after transferSeconds, so 30 s is several times what any working stack needs; 200
+ * connections open in 1-8 s here. (At 60 and 120 s, the implementations that hang made the
+ * whole run 11 minutes.)
+ */
+const TRANSFER_TIMEOUT_MS = 30_000;
+const SCALE_TIMEOUT_MS = 60_000;
 const transferBytes = 256 * MiB;
 
 /** Runs one scenario with two fresh processes; resolves with both sides' results. */
@@ -125,7 +133,7 @@ async function benchImpl(impl: ImplName): Promise<ImplResult> {
 
   for (const size of caseNames.has('transfer') ? [16 * 1024, 64 * 1024, 256 * 1024] : []) {
     const cpu: number[] = [];
-    const r = await repeat(impl, { kind: 'transfer', size, totalBytes: transferBytes, maxSeconds: transferSeconds, ordered: true }, 60_000, ({ offerer, answerer }) => {
+    const r = await repeat(impl, { kind: 'transfer', size, totalBytes: transferBytes, maxSeconds: transferSeconds, ordered: true }, TRANSFER_TIMEOUT_MS, ({ offerer, answerer }) => {
       if (answerer.corrupt || answerer.outOfOrder || answerer.bytesReceived !== offerer.bytesSent) {
         throw new Error(`integrity: sent ${offerer.bytesSent} got ${answerer.bytesReceived}, corrupt ${answerer.corrupt}, out of order ${answerer.outOfOrder}`);
       }
@@ -138,7 +146,7 @@ async function benchImpl(impl: ImplName): Promise<ImplResult> {
 
   if (caseNames.has('unordered')) {
     const loss: number[] = [];
-    const unordered = await repeat(impl, { kind: 'transfer', size: 16 * 1024, totalBytes: transferBytes, maxSeconds: transferSeconds, ordered: false, maxRetransmits: 0 }, 60_000, ({ offerer, answerer }) => {
+    const unordered = await repeat(impl, { kind: 'transfer', size: 16 * 1024, totalBytes: transferBytes, maxSeconds: transferSeconds, ordered: false, maxRetransmits: 0 }, TRANSFER_TIMEOUT_MS, ({ offerer, answerer }) => {
       if (answerer.corrupt) throw new Error(`integrity: ${answerer.corrupt} corrupt messages`);
       loss.push(1 - answerer.messagesReceived! / offerer.messagesSent!);
       return [answerer.bytesReceived! / MiB / ((answerer.lastReceive! - offerer.sendStart!) / 1000)];
@@ -147,7 +155,7 @@ async function benchImpl(impl: ImplName): Promise<ImplResult> {
     log(metric('loss, unordered rexmit 0', 'fraction', { values: loss }, 'lower'));
   }
 
-  if (caseNames.has('small')) log(metric('small messages (100 B)', 'msg/s', await repeat(impl, { kind: 'transfer', size: 100, totalBytes: 64 * MiB, maxSeconds: transferSeconds, ordered: true }, 60_000, ({ offerer, answerer }) => {
+  if (caseNames.has('small')) log(metric('small messages (100 B)', 'msg/s', await repeat(impl, { kind: 'transfer', size: 100, totalBytes: 64 * MiB, maxSeconds: transferSeconds, ordered: true }, TRANSFER_TIMEOUT_MS, ({ offerer, answerer }) => {
     if (answerer.corrupt || answerer.messagesReceived !== offerer.messagesSent) throw new Error('integrity: small messages lost or corrupt');
     return [answerer.messagesReceived! / ((answerer.lastReceive! - offerer.sendStart!) / 1000)];
   }), 'higher'));
@@ -156,7 +164,7 @@ async function benchImpl(impl: ImplName): Promise<ImplResult> {
     const mem: number[] = [];
     const heap: number[] = [];
     const n = Number(arg('connections') ?? (quick ? 50 : 200));
-    log(metric(`open ${n} connections`, 'ms', await repeat(impl, { kind: 'scale', connections: n }, 120_000, ({ offerer, answerer }) => {
+    log(metric(`open ${n} connections`, 'ms', await repeat(impl, { kind: 'scale', connections: n }, SCALE_TIMEOUT_MS, ({ offerer, answerer }) => {
       mem.push((offerer.rssPerConnection! + answerer.rssPerConnection!) / 2 / 1024);
       heap.push((offerer.heapPerConnection! + answerer.heapPerConnection!) / 2 / 1024);
       return [Math.max(offerer.allOpenAt!, answerer.allOpenAt!) - Math.min(offerer.scaleStart!, answerer.scaleStart!)];
