@@ -1,15 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ByteWriter } from '../core/bytes.js';
-import type { Datagram } from '../core/engine.js';
-import { transportAddress } from '../core/address.js';
 import { SeededRandom } from '../core/random.js';
 import { SctpAssociation, type SctpEvent, type SctpOutput } from './association.js';
 import { decodePacket, encodeChunk, setChecksum, writeCommonHeader, type Chunk } from './chunks.js';
-import { numbered, sctpPair } from './sim.fixture.js';
+import { dgram, numbered, sctpPair } from './sim.fixture.js';
 
-const ADDR = transportAddress('127.0.0.1', 1);
-const dgram = (data: Uint8Array): Datagram => ({ type: 'datagram', data, from: ADDR, to: ADDR });
 
 /** Drains `from`; hands its packets to `to` (unless `drop` says so); returns its events. */
 function pump(from: SctpAssociation, to: SctpAssociation, now: number, drop?: (c: Chunk) => boolean): SctpEvent[] {
