@@ -201,11 +201,15 @@ function measureDtlsCeiling(): Record<string, number> {
   return result;
 }
 
-/** CPU-s per GiB (both sides) that node:crypto seal/open and dgram send/receive alone cost, from bench/floor.ts. */
-function measureCpuFloor(): number {
+/**
+ * CPU-s per GiB (both sides) that record seal/open and dgram send/receive alone cost, per
+ * cipher (AES-128-GCM through node:crypto, ChaCha20-Poly1305 in WebAssembly), from bench/floor.ts.
+ */
+function measureCpuFloor(): Record<string, number> {
   const out = execFileSync(process.execPath, ['--import', 'tsx', join(here, 'floor.ts'), quick ? '30000' : '100000', '3'], { encoding: 'utf8' });
-  const m = /= ([\d.]+) CPU-s per GiB/.exec(out);
-  return m ? Number(m[1]) : NaN;
+  const result: Record<string, number> = {};
+  for (const m of out.matchAll(/^(\S+)\s+seal [\s\S]*?= ([\d.]+) CPU-s per GiB/gm)) result[m[1]!] = Number(m[2]);
+  return result;
 }
 
 /** Writes the markdown table and the chart from a report. */
@@ -236,7 +240,7 @@ async function main(): Promise<void> {
   const dtls = measureDtlsCeiling();
   for (const [alg, v] of Object.entries(dtls)) console.log(`  DTLS record seal+open ceiling (${alg}, 1200 B, one core): ${v.toFixed(1)} MB/s`);
   const cpuFloor = measureCpuFloor();
-  console.log(`  CPU floor (seal + open + UDP send + receive per packet, no protocol logic): ${cpuFloor.toFixed(1)} CPU-s per GiB`);
+  for (const [alg, v] of Object.entries(cpuFloor)) console.log(`  CPU floor (${alg} seal + open + UDP send + receive per packet, no protocol logic): ${v.toFixed(1)} CPU-s per GiB`);
   const results: ImplResult[] = [];
   for (const impl of implNames) results.push(await benchImpl(impl));
   const report: BenchReport = {
