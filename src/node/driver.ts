@@ -141,17 +141,7 @@ export class EngineDriver<In, Ev extends EngineEvent = EngineEvent> {
    * `close()` it still runs `fn` but drains nothing.
    */
   call<T>(fn: (now: Millis) => T): T {
-    if (this.busy || this.closing) return fn(this.clock.now());
-    this.busy = true;
-    try {
-      return fn(this.clock.now());
-    } finally {
-      try {
-        this.flush();
-      } finally {
-        this.busy = false;
-      }
-    }
+    return this.runCall(fn, true);
   }
 
   /**
@@ -162,12 +152,21 @@ export class EngineDriver<In, Ev extends EngineEvent = EngineEvent> {
    * with the next message, instead of one drain (and one short datagram) per call.
    */
   callUndrained<T>(fn: (now: Millis) => T): T {
+    return this.runCall(fn, false);
+  }
+
+  /** `call` and `callUndrained`: `fn` runs with the engine marked busy, then drains if asked. */
+  private runCall<T>(fn: (now: Millis) => T, drain: boolean): T {
     if (this.busy || this.closing) return fn(this.clock.now());
     this.busy = true;
     try {
       return fn(this.clock.now());
     } finally {
-      this.busy = false;
+      try {
+        if (drain) this.flush();
+      } finally {
+        this.busy = false;
+      }
     }
   }
 

@@ -124,8 +124,8 @@ export class RTCDataChannel extends EventTarget {
     if (typeof data === 'string') return this.#sendBytes(utf8Encode(data), false);
     // The engine queues what it is given without copying; the caller may reuse its buffer
     // as soon as send() returns, so binary data is copied here, once.
-    if (data instanceof ArrayBuffer) return this.#sendBytes(copyForSend(new Uint8Array(data)), true);
-    if (ArrayBuffer.isView(data)) return this.#sendBytes(copyForSend(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)), true);
+    if (data instanceof ArrayBuffer) return this.#sendBytes(sendSlab.copy(new Uint8Array(data)), true);
+    if (ArrayBuffer.isView(data)) return this.#sendBytes(sendSlab.copy(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)), true);
     if (typeof Blob !== 'undefined' && data instanceof Blob) return this.#sendBlob(data);
     // WebIDL would stringify anything else.
     return this.#sendBytes(utf8Encode(String(data)), false);
@@ -248,10 +248,6 @@ export class RTCDataChannel extends EventTarget {
  * while messages carved from it are in flight; messages larger than a slab get their own.
  */
 const sendSlab = new Slab();
-
-function copyForSend(view: Uint8Array): Uint8Array {
-  return sendSlab.copy(view);
-}
 
 /**
  * A message's own ArrayBuffer (W3C: `data` is an ArrayBuffer). A reassembled message already
