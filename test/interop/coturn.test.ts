@@ -19,10 +19,11 @@ const WAIT_MS = 10_000;
 /** coturn's maximum allocation lifetime here: the client refreshes at half of it. */
 const MAX_LIFETIME_S = 4;
 
-/** 'channel-data', 'send-indication', 'data-indication', or 'stun' for anything else. */
+/** 'channel-data', 'send-indication', 'data-indication', 'channel-bind-ok', or 'stun' for anything else. */
 function kindOf(data: Uint8Array): string {
   if (isTurnChannelData(data)) return 'channel-data';
   const m = decodeStun(data);
+  if (m.ok && m.value.cls === StunClass.Success && m.value.method === StunMethod.ChannelBind) return 'channel-bind-ok';
   if (!m.ok || m.value.cls !== StunClass.Indication) return 'stun';
   if (m.value.method === StunMethod.Send) return 'send-indication';
   return m.value.method === StunMethod.Data ? 'data-indication' : 'stun';
@@ -127,6 +128,11 @@ class Driven {
     return texts();
   }
 
+  /** Waits until a ChannelBind success has arrived: from then on the client sends ChannelData. */
+  async channelBound(): Promise<void> {
+    await this.waitFor((_e): _e is TurnClientEvent => this.receivedKinds.includes('channel-bind-ok'), 'a ChannelBind success');
+  }
+
   close(): Promise<void> {
     clearTimeout(this.timer);
     return new Promise((resolve) => this.socket.close(() => resolve()));
@@ -177,8 +183,10 @@ test('two TurnClients allocate on coturn and exchange data both ways over Channe
   b.input({ type: 'send', peer: ea.relayed, data: new TextEncoder().encode('b->a 0') });
   assert.deepEqual(await a.received(1), ['b->a 0']);
 
-  // Both channels are bound by now (the ChannelBind went out with the first send and data
-  // already flowed back): what follows is ChannelData both ways.
+  // Both ChannelBinds went out with the first sends. Their successes usually arrive before
+  // the data that flowed back, but a 438 retry (short lifetimes here) can delay one: wait for
+  // both, so that what follows is ChannelData both ways.
+  await Promise.all([a.channelBound(), b.channelBound()]);
   const sentBefore = [a.sentKinds.length, b.sentKinds.length];
   const receivedBefore = [a.receivedKinds.length, b.receivedKinds.length];
   for (let i = 1; i <= 5; i++) {
