@@ -162,6 +162,30 @@ test('a lost final flight is recovered by the client retransmitting flight 5', (
   assert.ok(p.server.counters.get('handshake-old') > 0);
 });
 
+test('data that overtakes the server Finished waits for it instead of being dropped', () => {
+  const p = new Pair(16);
+  // Hold the server's last flight (CCS + Finished) until its first data record has arrived.
+  let held: Uint8Array[] | undefined;
+  p.wire = (from, d) => {
+    if (from === 'server' && p.server.connected && held === undefined) {
+      held = [d];
+      return [];
+    }
+    return [d];
+  };
+  p.input('client', { type: 'connect' });
+  p.run(() => p.server.connected);
+  assert.ok(held && !p.client.connected);
+  p.input('server', text('overtaking'));
+  p.run(undefined, p.now); // deliver it, but fire no timer (the client would retransmit)
+  assert.deepEqual(p.received('client'), []);
+  for (const d of held) p.deliver('client', d);
+  assert.deepEqual(p.events.client.map((e) => e.type), ['connected', 'data']);
+  assert.deepEqual(p.received('client'), ['overtaking']);
+  assert.equal(p.client.counters.get('data-dropped-unverified'), 0);
+  assert.equal(p.client.counters.get('flight-retransmitted'), 0);
+});
+
 test('an unanswered handshake fails after the bounded number of transmissions', () => {
   const p = new Pair(12);
   p.wire = () => [];

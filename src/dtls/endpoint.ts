@@ -401,8 +401,15 @@ export class DtlsEndpoint implements Engine<DtlsInput, DtlsOutput> {
       this.output.push({ type: 'data', data: body });
       return;
     }
-    // While the SDP fingerprint is unknown, data waits (bounded) for the verdict.
-    if (this.state !== 'verifying' || !this.pendingData.push(body)) this.counters.inc('data-dropped-unverified');
+    // Data that authenticated under this handshake's keys waits (bounded) until the peer is
+    // verified: the Finished it follows may arrive after it (reordering, or the datagram that
+    // carried the Finished was lost), and the SDP fingerprint may still be unknown. Dropping
+    // it would cost the sender a retransmission timeout (SCTP's T3 is 1 s at first).
+    // RFC 6347 4.1 lets records of the next epoch be buffered. A failed handshake clears it.
+    if (this.state === 'handshake' || this.state === 'verifying') {
+      if (this.pendingData.push(body)) return;
+    }
+    this.counters.inc('data-dropped-unverified');
   }
 
   private handleAlert(body: Uint8Array): void {
