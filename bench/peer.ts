@@ -44,12 +44,18 @@ export interface SideResult {
   /** scale */
   allOpenAt?: number;
   scaleStart?: number;
+  /** RSS growth per connection 500 ms after all opened, and IDLE_MS after. */
   rssPerConnection?: number;
+  rssIdlePerConnection?: number;
+  /** CPU time (user + system, all threads) of this process while opening, per connection. */
+  cpuMsPerConnection?: number;
   heapPerConnection?: number;
 }
 
 /** Unacknowledged bytes the sender allows, and how often the receiver acknowledges. */
 const WINDOW = 8 << 20;
+/** scale: how long after all opened memory is read the second time (a full GC 500 ms before). */
+const IDLE_MS = 6_000;
 const ACK_EVERY = 1 << 20;
 
 const now = (): number => performance.timeOrigin + performance.now();
@@ -302,6 +308,7 @@ async function runScale(impl: Impl, role: Role, n: number): Promise<SideResult> 
   const rss0 = process.memoryUsage().rss;
   const heap0 = process.memoryUsage().heapUsed;
   const scaleStart = now();
+  const cpu0 = process.cpuUsage();
   const pcs: RTCPeerConnectionLike[] = [];
   const opens: Promise<void>[] = [];
   for (let i = 0; i < n; i++) {
@@ -313,14 +320,31 @@ async function runScale(impl: Impl, role: Role, n: number): Promise<SideResult> 
   }
   await Promise.all(opens);
   const allOpenAt = now();
+  const cpu = process.cpuUsage(cpu0);
   await new Promise((r) => setTimeout(r, 500));
   gc?.();
   const rss1 = process.memoryUsage().rss;
   const heap1 = process.memoryUsage().heapUsed;
+  // Again once the connections have been idle for a while: V8 keeps the young generation it
+  // grew during the burst of handshakes (up to 2 x 16 MiB of semi-spaces) until its
+  // allocation rate, averaged over ~5 s, is low; the GC after that shrinks it, and the pages
+  // are released on a background thread. Native stacks free (or keep) their memory likewise.
+  await new Promise((r) => setTimeout(r, IDLE_MS - 1000));
+  gc?.();
+  await new Promise((r) => setTimeout(r, 500));
+  const rss2 = process.memoryUsage().rss;
   // Keep both sides up until both have measured.
   await new Promise((r) => setTimeout(r, 1000));
   for (const pc of pcs) pc.close();
-  return { role, scaleStart, allOpenAt, rssPerConnection: (rss1 - rss0) / n, heapPerConnection: (heap1 - heap0) / n };
+  return {
+    role,
+    scaleStart,
+    allOpenAt,
+    rssPerConnection: (rss1 - rss0) / n,
+    rssIdlePerConnection: (rss2 - rss0) / n,
+    cpuMsPerConnection: (cpu.user + cpu.system) / 1000 / n,
+    heapPerConnection: (heap1 - heap0) / n,
+  };
 }
 
 process.on('message', (m: ParentMessage) => {

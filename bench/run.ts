@@ -46,12 +46,13 @@ const transferSeconds = quick ? 2 : 4;
 /**
  * A stuck run is cut off at these; a case that times out is not repeated. A transfer stops
  * sending after transferSeconds, but werift then needs 30-60 s to drain and close; 200
- * connections open in 1-8 s here (at 120 s, wrtc's hang made the whole run 11 minutes).
+ * connections open in 1-8 s here and the scale case then idles 7 s to read memory (at
+ * 120 s, wrtc's hang made the whole run 11 minutes).
  */
 const TRANSFER_TIMEOUT_MS = 60_000;
 /** Failed (not timed-out) runs of one case that are run again before the case is given up. */
 const MAX_RETRIES = 2;
-const SCALE_TIMEOUT_MS = 60_000;
+const SCALE_TIMEOUT_MS = 30_000;
 const transferBytes = 256 * MiB;
 
 /** Runs one scenario with two fresh processes; resolves with both sides' results. */
@@ -174,14 +175,22 @@ async function benchImpl(impl: ImplName): Promise<ImplResult> {
 
   if (caseNames.has('scale')) {
     const mem: number[] = [];
+    const idle: number[] = [];
     const heap: number[] = [];
+    const cpu: number[] = [];
     const n = Number(arg('connections') ?? (quick ? 50 : 200));
     log(metric(`open ${n} connections`, 'ms', await repeat(impl, { kind: 'scale', connections: n }, SCALE_TIMEOUT_MS, ({ offerer, answerer }) => {
       mem.push((offerer.rssPerConnection! + answerer.rssPerConnection!) / 2 / 1024);
+      idle.push((offerer.rssIdlePerConnection! + answerer.rssIdlePerConnection!) / 2 / 1024);
+      cpu.push(offerer.cpuMsPerConnection! + answerer.cpuMsPerConnection!);
       heap.push((offerer.heapPerConnection! + answerer.heapPerConnection!) / 2 / 1024);
       return [Math.max(offerer.allOpenAt!, answerer.allOpenAt!) - Math.min(offerer.scaleStart!, answerer.scaleStart!)];
     }), 'lower'));
+    // The processes are fresh, so this includes warming up (for JavaScript stacks, V8
+    // interpreting and compiling the code the first connections run).
+    log(metric('CPU per connection opened (both sides)', 'ms', { values: cpu }, 'lower'));
     log(metric('memory per connection (RSS)', 'KiB', { values: mem }, 'lower'));
+    log(metric('memory per connection, idle 6 s (RSS)', 'KiB', { values: idle }, 'lower'));
     // Where the RSS goes: the JS heap still in use after a full GC (for the native stacks,
     // only their JavaScript wrappers).
     log(metric('JS heap per connection (after GC)', 'KiB', { values: heap }, 'lower'));
