@@ -33,6 +33,13 @@ function fmt(x: number): string {
   return x.toFixed(Math.abs(x) >= 1 ? 2 : 3);
 }
 
+export function median(xs: number[]): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
 export function renderMarkdown(r: BenchReport): string {
   const available = r.results.filter((x) => !x.unavailable);
   const names = available[0]?.metrics.map((m) => m.name) ?? [];
@@ -90,13 +97,15 @@ export function renderMarkdown(r: BenchReport): string {
  */
 const TARGETS: readonly { label: string; metric: string | RegExp; kind: 'ratio-min' | 'ratio-max' | 'max'; value: number }[] = [
   { label: 'throughput, 16 KiB reliable', metric: 'throughput 16 KiB reliable', kind: 'ratio-min', value: 1.0 },
-  { label: 'setup time', metric: 'setup', kind: 'ratio-max', value: 0.5 },
+  { label: 'setup time (all samples)', metric: 'setup', kind: 'ratio-max', value: 0.5 },
   { label: 'memory per open connection, 0.5 s after opening', metric: 'memory per connection (RSS)', kind: 'max', value: 100 },
   { label: 'memory per open connection, idle 6 s', metric: 'memory per connection, idle 6 s (RSS)', kind: 'max', value: 100 },
   { label: 'small-message rate', metric: 'small messages (100 B)', kind: 'ratio-min', value: 1.0 },
   { label: 'CPU per GiB', metric: 'CPU per GiB (both sides, 16 KiB)', kind: 'ratio-max', value: 1.0 },
   { label: 'time to open all connections', metric: /^open \d+ connections$/, kind: 'ratio-max', value: 0.5 },
 ];
+
+const SLOW_SETUP_MS = 500;
 
 /** The targets table for sansrtc: its figure, the ratio, the target and whether it is met. */
 function renderTargets(r: BenchReport): string[] {
@@ -114,6 +123,15 @@ function renderTargets(r: BenchReport): string[] {
     const met = t.kind === 'max' ? m.median <= t.value : t.kind === 'ratio-min' ? ratio >= t.value : ratio <= t.value;
     const goal = t.kind === 'max' ? `≤ ${t.value} ${m.unit}` : `${t.kind === 'ratio-min' ? '≥' : '≤'} ${t.value.toFixed(1)}×`;
     lines.push(`| ${t.label} | ${fmt(m.median)} ${m.unit} | ${b ? fmt(b.median) : '—'} | ${Number.isFinite(ratio) ? ratio.toFixed(2) + '×' : '—'} | ${goal} | ${met ? 'yes' : 'no'} |`);
+    // node-datachannel's setup is bimodal here: ~7-10 ms, or ~1,010 ms when a 1 s timer inside
+    // libdatachannel fires (a third to a half of its samples), so its median flips between the
+    // two from run to run. The same comparison without any sample over 500 ms, for either side:
+    if (t.metric === 'setup' && b) {
+      const fast = (x: Metric) => median(x.samples.filter((v) => v < SLOW_SETUP_MS));
+      const [a, c] = [fast(m), fast(b)];
+      const r2 = a / c;
+      lines.push(`| setup time, samples under ${SLOW_SETUP_MS} ms only | ${fmt(a)} ms | ${fmt(c)} | ${Number.isFinite(r2) ? r2.toFixed(2) + '×' : '—'} | ≤ 0.5× | ${r2 <= 0.5 ? 'yes' : 'no'} |`);
+    }
   }
   const tp = find(ours, 'throughput 16 KiB reliable');
   if (tp && Number.isFinite(tp.median) && r.ceilings.udpMiBs > 0) {

@@ -20,7 +20,7 @@ import { IMPLS, loadImpl } from './impls.js';
 import type { ImplName } from './impls.js';
 import type { ChildMessage, ParentMessage, Scenario, SideResult } from './peer.js';
 import { measureUdpCeiling } from './udp-ceiling.js';
-import { renderChart, renderMarkdown } from './report.js';
+import { median, renderChart, renderMarkdown } from './report.js';
 import type { BenchReport, ImplResult, Metric } from './report.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -98,12 +98,6 @@ function runPair(impl: ImplName, scenario: Scenario, timeoutMs: number): Promise
   });
 }
 
-function median(xs: number[]): number {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 async function repeat(impl: ImplName, scenario: Scenario, timeoutMs: number, measure: (r: { offerer: SideResult; answerer: SideResult }) => number[]): Promise<{ values: number[]; error?: string }> {
   const values: number[] = [];
