@@ -35,6 +35,21 @@ export const MIN_MTU = 256;
  */
 export const INITIAL_RETRANSMIT_MS = 400;
 /**
+ * With a round-trip time measured by ICE ('set-round-trip-time'), the first timeout is
+ * RTT_RTO_FACTOR x RTT: RFC 6298 2.2's RTO after one sample (SRTT + 4 x RTT/2). It is kept
+ * within [MIN_INITIAL_RETRANSMIT_MS, MAX_INITIAL_RETRANSMIT_MS]. The floor is 200 ms, Linux
+ * TCP's minimum RTO, rather than RFC 9147 5.8.1's 100 ms: a flight's answer also waits for
+ * the peer's handshake crypto, and a process opening 200 connections at once answers some
+ * flights after more than 100 ms (with a 100 ms floor, 1 of 2 bench runs of 200 connections
+ * on loopback resent 446 handshake datagrams spuriously, against ~80 before). The ceiling is RFC
+ * 6347 4.2.4.1's 1 s. On the simulator at 20% loss with 50 ms RTT (bench/dtls-loss.ts, 200
+ * seeds), the handshake takes 296 ms median, 710 ms p90 and 6.3 s at worst with a 200 ms
+ * first timeout, against 496 ms, 1.3 s and 12.5 s with the 400 ms default.
+ */
+export const RTT_RTO_FACTOR = 3;
+export const MIN_INITIAL_RETRANSMIT_MS = 200;
+export const MAX_INITIAL_RETRANSMIT_MS = 1000;
+/**
  * A retransmission timer that fires this late (ms after its deadline) means the process is
  * behind (an event loop busy with many handshakes, or starved of CPU): the peer's answer
  * may already be waiting to be read, so the first late expiry of a deadline waits

@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { SeededRandom, transportAddress, utf8Encode } from '../core/index.js';
 import { DtlsEndpoint } from './endpoint.js';
-import { INITIAL_RETRANSMIT_MS, LATE_TIMER_DEFER_MS, LATE_TIMER_MS, MAX_FLIGHT_TRANSMISSIONS } from './constants.js';
+import {
+  INITIAL_RETRANSMIT_MS,
+  LATE_TIMER_DEFER_MS,
+  LATE_TIMER_MS,
+  MAX_FLIGHT_TRANSMISSIONS,
+  MAX_INITIAL_RETRANSMIT_MS,
+  MIN_INITIAL_RETRANSMIT_MS,
+} from './constants.js';
 import { NamedGroup } from './protocol.js';
 import { SUITES } from './suites.js';
 import { Pair, testCertificate } from './pair.testutil.js';
@@ -113,6 +120,31 @@ test('a lost server flight is retransmitted after the timer, which doubles', () 
   // (plus, possibly, flight 5 resent when the second copy of flight 4 arrives)
   assert.ok(p.client.counters.get('flight-retransmitted') >= 2, 'client retransmissions counted');
   assert.equal(p.sent.client.filter((d) => d[13] === 1).length, 3, 'three ClientHellos');
+});
+
+test('a round-trip time from below sets the first retransmission timeout: 3 x RTT, within 200 ms..1 s', () => {
+  for (const [rtt, rto] of [[100, 300], [1, MIN_INITIAL_RETRANSMIT_MS], [5000, MAX_INITIAL_RETRANSMIT_MS]] as const) {
+    const p = new Pair(17);
+    p.wire = () => [];
+    p.input('client', { type: 'set-round-trip-time', rtt });
+    p.input('client', { type: 'connect' });
+    assert.equal(p.client.pollTimeout(), rto, `rtt ${rtt}`);
+    p.now = rto;
+    p.client.handleTimeout(p.now);
+    assert.equal(p.client.counters.get('flight-retransmitted'), 1);
+    assert.equal(p.client.pollTimeout(), rto + 2 * rto, 'then it doubles');
+  }
+  // Learned while the first flight is out: that flight is timed from when it left.
+  const p = new Pair(18);
+  p.wire = () => [];
+  p.input('client', { type: 'connect' });
+  p.now = 10;
+  p.input('client', { type: 'set-round-trip-time', rtt: 80 });
+  assert.equal(p.client.pollTimeout(), 240);
+  // Nonsense is ignored.
+  p.input('client', { type: 'set-round-trip-time', rtt: Number.NaN });
+  p.input('client', { type: 'set-round-trip-time', rtt: -1 });
+  assert.equal(p.client.pollTimeout(), 240);
 });
 
 test('a timer that fires late waits one more turn for an unread answer before retransmitting', () => {

@@ -34,6 +34,9 @@ import {
   DTLS_1_2,
   HANDSHAKE_HEADER_SIZE,
   INITIAL_RETRANSMIT_MS,
+  MAX_INITIAL_RETRANSMIT_MS,
+  MIN_INITIAL_RETRANSMIT_MS,
+  RTT_RTO_FACTOR,
   LATE_TIMER_DEFER_MS,
   LATE_TIMER_MS,
   MAX_EARLY_RECORDS,
@@ -171,7 +174,7 @@ export class DtlsEndpoint implements Engine<DtlsInput, DtlsOutput> {
   private readonly offeredGroups: readonly NamedGroupId[];
   private readonly requireEms: boolean;
   private readonly helloVerify: boolean;
-  private readonly initialRto: number;
+  private initialRto: number;
   private remoteFingerprints: readonly RemoteFingerprint[] | undefined;
 
   private state: State = 'idle';
@@ -261,6 +264,9 @@ export class DtlsEndpoint implements Engine<DtlsInput, DtlsOutput> {
       case 'connect':
         if (this.role === 'client' && this.state === 'idle') this.startClient(now);
         return;
+      case 'set-round-trip-time':
+        this.setRoundTripTime(input.rtt);
+        return;
       case 'set-remote-fingerprints':
         this.remoteFingerprints = input.fingerprints;
         this.checkFingerprint();
@@ -269,6 +275,17 @@ export class DtlsEndpoint implements Engine<DtlsInput, DtlsOutput> {
         this.close();
         return;
     }
+  }
+
+  private setRoundTripTime(rtt: number): void {
+    if (!Number.isFinite(rtt) || rtt < 0) return;
+    const rto = Math.min(MAX_INITIAL_RETRANSMIT_MS, Math.max(MIN_INITIAL_RETRANSMIT_MS, RTT_RTO_FACTOR * rtt));
+    // A flight sent once already is timed from when it went out, with the new timeout.
+    if (this.flightDeadline !== undefined && this.flightTransmissions === 1) {
+      this.flightDeadline += rto - this.rto;
+      this.rto = rto;
+    }
+    this.initialRto = rto;
   }
 
   handleTimeout(now: Millis): void {

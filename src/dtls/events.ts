@@ -36,6 +36,11 @@ export type DtlsInput =
   | { readonly type: 'connect' }
   /** Application data (one record; at most 2^14 bytes). */
   | { readonly type: 'send'; readonly data: Uint8Array }
+  /**
+   * A round-trip time measured below (ICE, ms): the first retransmission timeout becomes
+   * RTT_RTO_FACTOR times it, within MIN/MAX_INITIAL_RETRANSMIT_MS (constants.ts).
+   */
+  | { readonly type: 'set-round-trip-time'; readonly rtt: number }
   /** The peer's SDP fingerprints; may arrive before, during or after the handshake. */
   | { readonly type: 'set-remote-fingerprints'; readonly fingerprints: readonly RemoteFingerprint[] }
   /** Send close_notify and stop (RFC 5246 7.2.1). */

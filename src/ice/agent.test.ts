@@ -61,3 +61,23 @@ test('Ta agreed through a=ice-pacing paces the nomination check; a valid pair ca
   assert.ok(slow.a - fast.a >= 40);
   assert.ok(slow.canSendBeforeConnected, 'the controlled agent has a valid pair before it is nominated');
 });
+
+test('the round-trip time of the pair in use is measured from its checks, and follows consent checks', () => {
+  const net = new Network({ seed: 2 });
+  const ha = net.addHost('a', ['192.168.1.10']);
+  const hb = net.addHost('b', ['192.168.1.20']);
+  const link = net.link(ha, hb, { delay: 20 });
+  const a = addPeer(net, 'a', ha, { role: 'controlling' });
+  const b = addPeer(net, 'b', hb, { role: 'controlled' });
+  assert.equal(a.agent.roundTripTime, undefined);
+  start(net, a, b);
+  assert.ok(net.runUntil(() => a.agent.canSend && b.agent.canSend, { timeout: 5000 }));
+  assert.equal(a.agent.roundTripTime, 40);
+  assert.equal(b.agent.roundTripTime, 40);
+  // Consent checks (RFC 7675, every ~5 s) measure it again on the selected pair.
+  link.update({ delay: 50 });
+  net.run({ for: 15_000 });
+  assert.ok(connected(a) && connected(b));
+  assert.equal(a.agent.roundTripTime, 100);
+  assert.equal(b.agent.roundTripTime, 100);
+});

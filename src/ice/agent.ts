@@ -223,6 +223,14 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
     return p ? { local: p.local.candidate, remote: p.remote.candidate } : undefined;
   }
 
+  /**
+   * The round-trip time in ms last measured on the pair `send` uses (a check or consent
+   * request answered after one transmission), or undefined before any such answer.
+   */
+  get roundTripTime(): number | undefined {
+    return this.sendPair()?.rtt;
+  }
+
   private sendPair(): CandidatePair | undefined {
     if (this.closed) return undefined;
     return this.selected ?? (this.consent.lost ? undefined : this.current.bestValid());
@@ -672,6 +680,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
       if (t.kind === 'check') this.failPair(pair);
       return;
     }
+    if (m.cls === StunClass.Success && t.sends === 1) pair.rtt = this.now - t.firstSentAt;
     if (t.kind === 'consent') {
       if (m.cls === StunClass.Success && pair === this.selected) this.consent.granted(this.now);
       return;

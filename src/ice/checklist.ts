@@ -46,6 +46,11 @@ export interface CandidatePair {
   nominated: boolean;
   /** RFC 8445 7.3.1.5: the peer sent USE-CANDIDATE before our own check succeeded. */
   nominateOnSuccess: boolean;
+  /**
+   * Round-trip time in ms of the last check or consent request answered with success after a
+   * single transmission (a retransmitted one is ambiguous, RFC 6298 3), if any.
+   */
+  rtt: number | undefined;
 }
 
 export function pairKey(local: LocalCandidate, remoteKey: string): string {
@@ -126,6 +131,7 @@ export class CheckList {
       state: 'frozen',
       nominated: false,
       nominateOnSuccess: false,
+      rtt: undefined,
     };
     pair.priority = priorityOf(pair, controlling);
     if (this.pairs.length >= MAX_PAIRS) {

@@ -966,6 +966,9 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
     const dtls = this.dtls;
     if (!dtls || this.dtlsState !== 'new') return;
     this.setDtlsState('connecting');
+    // The check that made the pair usable measured the path: DTLS times its flights from it.
+    const rtt = this.ice?.roundTripTime;
+    if (rtt !== undefined) dtls.handleInput(this.now, { type: 'set-round-trip-time', rtt });
     dtls.handleInput(this.now, { type: 'connect' }); // ignored by a server
   }
 
