@@ -347,6 +347,7 @@ export class IceAgent implements Engine<IceInput, IceOutput> {
         state: p.state,
         nominated: p.nominated,
         priority: p.priority.toString(),
+        ...(p.rtt !== undefined ? { rtt: p.rtt } : {}),
       })),
       selectedPair: this.selectedPair,
       packetsSent: this.packetsSent,

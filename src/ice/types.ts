@@ -92,6 +92,8 @@ export interface PairStats {
   nominated: boolean;
   /** RFC 8445 6.1.2.3 priority, as a decimal string (it needs 64 bits). */
   priority: string;
+  /** The last round-trip time measured by a check or consent request on this pair, ms. */
+  rtt?: number;
 }
 
 export interface IceStats {

@@ -67,6 +67,8 @@ export function toStatsReport(s: PeerStats, tally: ChannelTally): RTCStatsReport
       state: p.state,
       nominated: p.nominated,
       priority: Number(p.priority),
+      // W3C webrtc-stats: in seconds.
+      ...(p.rtt !== undefined ? { currentRoundTripTime: p.rtt / 1000 } : {}),
     });
   }
   for (const c of s.dataChannels) {

@@ -55,6 +55,9 @@ test('offer/answer, trickle, open, strings and binary both ways, then close', as
       const transport = [...stats.values()].find((s) => s.type === 'transport')!;
       assert.equal(transport['dtlsState'], 'connected');
       assert.ok((transport['bytesSent'] as number) > 0);
+      const selected = stats.get(transport['selectedCandidatePairId'] as string)!;
+      const rtt = selected['currentRoundTripTime'] as number;
+      assert.ok(rtt >= 0 && rtt < 1, `currentRoundTripTime ${rtt} s on loopback`);
     }
   } finally {
     p.close();
