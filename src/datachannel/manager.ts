@@ -64,7 +64,9 @@ export type DataChannelCommand =
   | { readonly type: 'close'; readonly id: number }
   | { readonly type: 'set-buffered-amount-low-threshold'; readonly id: number; readonly threshold: number }
   | { readonly type: 'shutdown' }
-  | { readonly type: 'abort' };
+  | { readonly type: 'abort' }
+  /** A round-trip time measured below (ms), for SCTP's first retransmission timeouts. */
+  | { readonly type: 'set-round-trip-time'; readonly rtt: number };
 
 export type DataChannelErrorCode =
   | 'message-too-large'
@@ -149,6 +151,7 @@ export class DataChannelManager implements Engine<Datagram | DataChannelCommand,
       case 'connect':
       case 'shutdown':
       case 'abort':
+      case 'set-round-trip-time':
         this.sctp.handleInput(now, input);
         return;
       case 'open': {

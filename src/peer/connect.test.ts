@@ -102,3 +102,21 @@ test("DTLS times its first flight from ICE's round-trip time: a lost ClientHello
   // RTT 100 ms (50 each way), so 300 ms instead of the 400 ms used without a measurement.
   assert.equal(clientHellos[1]! - clientHellos[0]!, 300);
 });
+
+test("SCTP's first retransmission also comes from ICE's round-trip time: a lost DCEP OPEN is resent after 3 x RTT", () => {
+  const { net, a, b } = setup(5, { delay: 50 });
+  const appData: number[] = [];
+  net.intercept((p) => {
+    // DTLS application_data from the offerer: with SNAP its first one carries the DCEP OPEN.
+    if (p.host !== 'a' || p.data[0] !== 23) return true;
+    appData.push(p.time);
+    return appData.length > 1; // the first one is lost
+  });
+  let chat = 0;
+  call(a, (now) => (chat = must(a.pc.createDataChannel(now, 'chat'))));
+  negotiate(a, b);
+  assert.ok(net.runUntil(() => remoteChannel(b, 'chat') !== undefined, { timeout: 10_000 }));
+  // RTT 100 ms: RTO 300 ms (RFC 6298 2.2) instead of RTO.Initial's 1 s.
+  assert.equal(appData[1]! - appData[0]!, 300);
+  assert.ok(open(a, chat) || net.runUntil(() => open(a, chat), { timeout: 1000 }));
+});

@@ -966,9 +966,13 @@ export class PeerConnection implements Engine<PeerInput, PeerOutput> {
     const dtls = this.dtls;
     if (!dtls || this.dtlsState !== 'new') return;
     this.setDtlsState('connecting');
-    // The check that made the pair usable measured the path: DTLS times its flights from it.
+    // The check that made the pair usable measured the path: DTLS times its flights from it,
+    // and SCTP its first retransmissions (the DCEP OPEN) until it has measured its own.
     const rtt = this.ice?.roundTripTime;
-    if (rtt !== undefined) dtls.handleInput(this.now, { type: 'set-round-trip-time', rtt });
+    if (rtt !== undefined) {
+      dtls.handleInput(this.now, { type: 'set-round-trip-time', rtt });
+      this.dcm?.handleInput(this.now, { type: 'set-round-trip-time', rtt });
+    }
     dtls.handleInput(this.now, { type: 'connect' }); // ignored by a server
   }
 

@@ -127,7 +127,14 @@ export type SctpCommand =
   | SendCommand
   | { readonly type: 'reset-streams'; readonly streamIds: readonly number[] }
   | { readonly type: 'shutdown' }
-  | { readonly type: 'abort'; readonly reason?: string };
+  | { readonly type: 'abort'; readonly reason?: string }
+  /**
+   * A round-trip time measured below (ICE, ms). Before SCTP has measured one itself it is
+   * taken as the first measurement (RFC 6298 2.2: RTO = 3 x RTT, at least RTO.Min), so a
+   * lost INIT, COOKIE ECHO or first DATA (a DCEP OPEN) is resent after that instead of
+   * RTO.Initial's 1 s.
+   */
+  | { readonly type: 'set-round-trip-time'; readonly rtt: number };
 
 export type SctpCloseReason = 'shutdown' | 'abort' | 'peer-abort' | 'timeout';
 
@@ -396,6 +403,9 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
         if (!r.ok) this.out.push({ type: 'error', code: r.error.code, message: r.error.message, streamId: input.streamId });
         return;
       }
+      case 'set-round-trip-time':
+        if (Number.isFinite(input.rtt) && input.rtt >= 0 && this.sender.rto.srtt === undefined) this.sender.rto.sample(input.rtt);
+        return;
       case 'reset-streams':
         this.resets.request(input.streamIds);
         this.startReset(now);
@@ -494,7 +504,7 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
   private sendInit(now: Millis): void {
     this.state = 'cookie-wait';
     this.t1Count = 0;
-    this.t1Rto = RTO_INITIAL_MS;
+    this.t1Rto = this.sender.rto.rto; // RTO.Initial unless a round-trip time was given
     this.sendSingle(this.initChunk('init'), 0);
     this.t1 = now + this.t1Rto;
   }
@@ -790,7 +800,7 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
     this.cookieEcho = ack.cookie.slice();
     this.state = 'cookie-echoed';
     this.t1Count = 0;
-    this.t1Rto = RTO_INITIAL_MS;
+    this.t1Rto = this.sender.rto.rto;
     // Sent by the next flush, bundled with queued DATA (a DCEP OPEN): RFC 9260 5.1 D allows
     // DATA after the COOKIE ECHO in its packet, so the peer has the data one round trip
     // sooner than after our COOKIE ACK.

@@ -70,3 +70,25 @@ test('handshake: over a 10 ms link the peer has data sent before connect 1.5 rou
   assert.ok(p.net.runUntil(() => p.eventsB.some((e) => e.type === 'message'), { timeout: 10_000 }));
   assert.ok(p.net.now - t0 <= 31, `delivered at ${p.net.now - t0} ms`);
 });
+
+test('a round-trip time from below times T1 and the first T3 until SCTP measures its own', () => {
+  const a = new SctpAssociation({ role: 'server', rng: new SeededRandom(3), zeroChecksum: true });
+  a.handleInput(0, { type: 'set-round-trip-time', rtt: Number.NaN }); // ignored
+  a.handleInput(0, { type: 'set-round-trip-time', rtt: -5 }); // ignored
+  a.handleInput(0, { type: 'set-round-trip-time', rtt: 40 });
+  a.handleInput(0, { type: 'connect' });
+  drain(a);
+  // RFC 6298 2.2 with R = 40: SRTT 40, RTTVAR 20, RTO = 40 + 4 x 20 = 120, raised to RTO.Min.
+  assert.equal(a.pollTimeout(), 200, 'T1 for the INIT');
+  const b = new SctpAssociation({ role: 'server', rng: new SeededRandom(4), zeroChecksum: true });
+  b.handleInput(0, { type: 'set-round-trip-time', rtt: 150 });
+  b.handleInput(0, { type: 'set-round-trip-time', rtt: 10 }); // the first measurement stays
+  b.handleInput(0, { type: 'connect' });
+  drain(b);
+  assert.equal(b.pollTimeout(), 450);
+  // Without one, RTO.Initial.
+  const c = new SctpAssociation({ role: 'server', rng: new SeededRandom(5), zeroChecksum: true });
+  c.handleInput(0, { type: 'connect' });
+  drain(c);
+  assert.equal(c.pollTimeout(), 1000);
+});
