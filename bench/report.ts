@@ -79,6 +79,8 @@ export function renderMarkdown(r: BenchReport): string {
     '- **CPU per connection opened**: CPU time (all threads) of both processes while the 200 connections open, divided by 200. The processes are fresh, so this too includes warming up.',
     '- **memory per connection**: RSS growth per connection, read 0.5 s after the last of the 200 connections opened, and again after they idled 6 s (a full GC at 5.5 s). In between, V8 gives back the young generation it grew during the burst of handshakes.',
     '',
+    'What bounds each figure in Node, and where sansrtc spends its time: [performance.md](performance.md).',
+    '',
   );
   const problems = r.results.flatMap((x) => [
     ...(x.unavailable ? [`- ${x.impl}: not measured (${x.unavailable})`] : []),
