@@ -75,7 +75,7 @@ export function renderMarkdown(r: BenchReport): string {
   lines.push(
     'What some rows measure:',
     '',
-    '- **setup**: five connections one after another in each fresh pair of processes, so it includes warming up: the first connection of a process is the slowest, for JavaScript stacks several times slower than the fifth.',
+    '- **setup**: five connections one after another in each fresh pair of processes, so it includes warming up: the first connection of a process is the slowest, for JavaScript stacks several times slower than the fifth. The first ones alone are the next row.',
     '- **CPU per connection opened**: CPU time (all threads) of both processes while the 200 connections open, divided by 200. The processes are fresh, so this too includes warming up.',
     '- **memory per connection**: RSS growth per connection, read 0.5 s after the last of the 200 connections opened, and again after they idled 6 s (a full GC at 5.5 s). In between, V8 gives back the young generation it grew during the burst of handshakes.',
     '',
