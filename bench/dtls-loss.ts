@@ -8,6 +8,7 @@ import { transportAddress } from '../src/core/index.js';
 import { DtlsEndpoint } from '../src/dtls/endpoint.js';
 import { testCertificate } from '../src/dtls/pair.testutil.js';
 import { Network } from '../src/sim/index.js';
+import { printLossTable } from './loss-table.js';
 
 const SEEDS = Number(process.argv[2] ?? 200);
 /** The endpoints' first retransmission timeout (DtlsOptions.initialRetransmitMs); default theirs. */
@@ -30,17 +31,4 @@ function handshakeTime(seed: number, loss: number): number | undefined {
   return net.runUntil(() => up(client) && up(server), { timeout: 600_000 }) ? net.now : undefined;
 }
 
-console.log(`handshake time in virtual ms over ${SEEDS} seeds (RTT 50 ms, initial RTO ${INITIAL_RTO ?? 400} ms)`);
-console.log('loss'.padEnd(6), 'ok'.padStart(5), 'median'.padStart(8), 'p90'.padStart(8), 'worst'.padStart(8));
-for (const loss of [0, 0.1, 0.2, 0.3, 0.4]) {
-  const times: number[] = [];
-  let failed = 0;
-  for (let s = 1; s <= SEEDS; s++) {
-    const t = handshakeTime(s, loss);
-    if (t === undefined) failed++;
-    else times.push(t);
-  }
-  times.sort((x, y) => x - y);
-  const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!.toFixed(0);
-  console.log(`${(loss * 100).toFixed(0)}%`.padEnd(6), `${SEEDS - failed}`.padStart(5), q(0.5).padStart(8), q(0.9).padStart(8), q(1).padStart(8));
-}
+printLossTable(`handshake time in virtual ms over ${SEEDS} seeds (RTT 50 ms, initial RTO ${INITIAL_RTO ?? 400} ms)`, [0, 0.1, 0.2, 0.3, 0.4], SEEDS, handshakeTime);

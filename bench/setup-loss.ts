@@ -15,6 +15,7 @@
  */
 import { Network } from '../src/sim/index.js';
 import { addPeer, call, must, negotiate, remoteChannel } from '../src/peer/pair.fixture.js';
+import { printLossTable } from './loss-table.js';
 
 const SEEDS = Number(process.argv[2] ?? 100);
 
@@ -36,15 +37,4 @@ function setupTime(seed: number, loss: number): number | undefined {
   return net.runUntil(openAt, { timeout: 120_000 }) ? net.now - start : undefined;
 }
 
-console.log(`PeerConnection setup in virtual ms over ${SEEDS} seeds (RTT 50 ms)`);
-console.log('loss'.padEnd(6), 'ok'.padStart(5), 'median'.padStart(8), 'p90'.padStart(8), 'worst'.padStart(8));
-for (const loss of [0, 0.05, 0.1, 0.2]) {
-  const times: number[] = [];
-  for (let seed = 1; seed <= SEEDS; seed++) {
-    const t = setupTime(seed, loss);
-    if (t !== undefined) times.push(t);
-  }
-  times.sort((x, y) => x - y);
-  const q = (p: number): string => (times.length ? times[Math.min(times.length - 1, Math.floor(p * times.length))]!.toFixed(0) : '-');
-  console.log(`${(loss * 100).toFixed(0)}%`.padEnd(6), `${times.length}`.padStart(5), q(0.5).padStart(8), q(0.9).padStart(8), q(1).padStart(8));
-}
+printLossTable(`PeerConnection setup in virtual ms over ${SEEDS} seeds (RTT 50 ms)`, [0, 0.05, 0.1, 0.2], SEEDS, setupTime);
