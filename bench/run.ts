@@ -98,7 +98,6 @@ function runPair(impl: ImplName, scenario: Scenario, timeoutMs: number): Promise
   });
 }
 
-
 async function repeat(impl: ImplName, scenario: Scenario, timeoutMs: number, measure: (r: { offerer: SideResult; answerer: SideResult }) => number[]): Promise<{ values: number[]; error?: string }> {
   const values: number[] = [];
   let failures = 0;
