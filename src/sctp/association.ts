@@ -404,7 +404,7 @@ export class SctpAssociation implements Engine<Datagram | SctpCommand, SctpOutpu
         return;
       }
       case 'set-round-trip-time':
-        if (Number.isFinite(input.rtt) && input.rtt >= 0 && this.sender.rto.srtt === undefined) this.sender.rto.sample(input.rtt);
+        this.sender.rto.seed(input.rtt);
         return;
       case 'reset-streams':
         this.resets.request(input.streamIds);

@@ -31,6 +31,14 @@ export class RtoEstimator {
     this.rto = clamp(this.srtt + Math.max(CLOCK_GRANULARITY_MS, RTO_K * this.rttvar));
   }
 
+  /**
+   * A round-trip time measured by a lower layer (ICE), taken as the first measurement while
+   * this estimator has none of its own; ignored after, and when not a finite duration.
+   */
+  seed(rtt: Millis): void {
+    if (this.srtt === undefined && Number.isFinite(rtt) && rtt >= 0) this.sample(rtt);
+  }
+
   /** RFC 6298 5.5 / RFC 9260 6.3.3 E2: back off the timer after a timeout. */
   backOff(): void {
     this.rto = clamp(this.rto * 2);
