@@ -81,7 +81,13 @@ function run(a: Side, b: Side, clock: Clock, until: () => boolean): void {
 
 const certs = [generateCertificate(new SeededRandom(1)), generateCertificate(new SeededRandom(2))];
 
-async function once(total: number, seed: number): Promise<{ usPerDatagram: number; bytesPerDatagram: number; mibPerS: number }> {
+interface Run {
+  usPerDatagram: number;
+  bytesPerDatagram: number;
+  mibPerS: number;
+}
+
+async function once(total: number, seed: number): Promise<Run> {
   const clock = new Clock();
   let opened = 0;
   let got = 0;
@@ -150,7 +156,7 @@ async function once(total: number, seed: number): Promise<{ usPerDatagram: numbe
   };
 }
 
-const results = [];
+const results: Run[] = [];
 for (let r = 0; r < runs; r++) {
   const x = await once(mib * MiB, r + 1);
   results.push(x);
@@ -158,7 +164,7 @@ for (let r = 0; r < runs; r++) {
     `run ${r + 1}: ${x.usPerDatagram.toFixed(2)} µs/datagram, ${SEMI_SPACE ? `${Math.round(x.bytesPerDatagram)} B heap/datagram, ` : ''}${x.mibPerS.toFixed(1)} MiB/s`,
   );
 }
-const med = (k: 'usPerDatagram' | 'bytesPerDatagram' | 'mibPerS'): number => results.map((x) => x[k]).sort((p, q) => p - q)[Math.floor(results.length / 2)]!;
+const med = (k: keyof Run): number => results.map((x) => x[k]).sort((p, q) => p - q)[Math.floor(results.length / 2)]!;
 console.log(
   `engine-path ${SIZE} B x ${mib} MiB: median ${med('usPerDatagram').toFixed(2)} µs/datagram (both sides)` +
     `${SEMI_SPACE ? `, ${Math.round(med('bytesPerDatagram'))} B heap/datagram` : ''}, ${med('mibPerS').toFixed(1)} MiB/s`,

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: every implementation against itself, two processes per pair, through the
- * W3C API only, several runs each, medians reported. Writes bench/results/latest.json,
+ * W3C API only, several runs each (interleaved: run 1 of every implementation, then run 2, ...),
+ * medians reported. Writes bench/results/latest.json,
  * docs/benchmarks.md and docs/benchmarks.svg.
  *
  *   node --import tsx bench/run.ts [--runs 3] [--impls sansrtc,node-datachannel] [--quick]
@@ -98,108 +99,182 @@ function runPair(impl: ImplName, scenario: Scenario, timeoutMs: number): Promise
   });
 }
 
-async function repeat(impl: ImplName, scenario: Scenario, timeoutMs: number, measure: (r: { offerer: SideResult; answerer: SideResult }) => number[]): Promise<{ values: number[]; error?: string }> {
-  const values: number[] = [];
-  let failures = 0;
+/** A figure a case reports, from the values its `measure` records under `key`. */
+interface CaseMetric {
+  readonly key: string;
+  readonly name: string;
+  readonly unit: string;
+  readonly better: 'higher' | 'lower';
+}
+
+/**
+ * One case: a scenario run in fresh process pairs, and what each run contributes to its
+ * metrics. `measure` throws when a run's result fails its integrity check. The first metric
+ * is the case's own: a run that fails for good is reported on it.
+ */
+interface Case {
+  readonly scenario: Scenario;
+  readonly timeoutMs: number;
+  readonly metrics: readonly CaseMetric[];
+  measure(r: { offerer: SideResult; answerer: SideResult }, record: (key: string, value: number) => void): void;
+}
+
+interface CaseState {
+  readonly values: Map<string, number[]>;
+  failures: number;
+  error?: string;
+}
+
+/**
+ * Runs a case `runs` times for every implementation, interleaved (run 1 of each, then run 2
+ * of each, ...), so a change in the machine's speed over the minutes a case takes falls on
+ * every implementation alike instead of on whichever ran last: the ratios are what the
+ * bench reports, and on this shared machine speed drifts by 20-30% within minutes.
+ */
+async function runCase(c: Case, impls: readonly { name: ImplName; result: ImplResult }[]): Promise<void> {
+  const states = new Map<ImplName, CaseState>(impls.map(({ name }) => [name, { values: new Map(), failures: 0 }]));
   for (let i = 0; i < runs; i++) {
-    try {
-      values.push(...measure(await runPair(impl, scenario, timeoutMs)));
-    } catch (e) {
-      const error = e instanceof Error ? e.message : String(e);
-      // A run that failed fast (node-datachannel's polyfill sometimes refuses a trickled
-      // candidate: "Got a remote candidate without ICE transport") is run again, up to
-      // MAX_RETRIES times per case; a timeout is not (it would cost the timeout again).
-      if (!error.includes('timed out') && failures < MAX_RETRIES) {
-        failures++;
-        console.log(`  ${impl}: retrying a failed ${scenario.kind} run (${error})`);
-        i--;
-        continue;
+    for (const { name } of impls) {
+      const st = states.get(name)!;
+      while (st.error === undefined) {
+        try {
+          const staged: [string, number][] = [];
+          c.measure(await runPair(name, c.scenario, c.timeoutMs), (key, value) => staged.push([key, value]));
+          for (const [key, value] of staged) st.values.set(key, [...(st.values.get(key) ?? []), value]);
+          break;
+        } catch (e) {
+          const error = e instanceof Error ? e.message : String(e);
+          // A run that failed fast (node-datachannel's polyfill sometimes refuses a trickled
+          // candidate: "Got a remote candidate without ICE transport") is run again, up to
+          // MAX_RETRIES times per case; a timeout is not (it would cost the timeout again).
+          if (error.includes('timed out') || st.failures >= MAX_RETRIES) {
+            st.error = error;
+            break;
+          }
+          st.failures++;
+          console.log(`  ${name}: retrying a failed ${c.scenario.kind} run (${error})`);
+        }
       }
-      return { values, error };
     }
   }
-  return { values };
+  for (const { name, result } of impls) {
+    const st = states.get(name)!;
+    c.metrics.forEach((m, k) => {
+      const values = st.values.get(m.key) ?? [];
+      const error = k === 0 ? st.error : undefined;
+      const metric: Metric = { name: m.name, unit: m.unit, better: m.better, median: median(values), samples: values, ...(error ? { error } : {}) };
+      result.metrics.push(metric);
+      const samples = values.length > 1 ? `  [${values.map((v) => v.toFixed(v < 10 ? 2 : 0)).join(' ')}]` : '';
+      console.log(`  ${name.padEnd(17)} ${m.name.padEnd(34)} ${metric.median.toFixed(2).padStart(10)} ${m.unit}${samples}${error ? `  (${error})` : ''}`);
+    });
+  }
 }
 
-function metric(name: string, unit: string, r: { values: number[]; error?: string }, better: 'higher' | 'lower'): Metric {
-  return { name, unit, better, median: median(r.values), samples: r.values, ...(r.error ? { error: r.error } : {}) };
-}
-
-async function benchImpl(impl: ImplName): Promise<ImplResult> {
-  const loaded = await loadImpl(impl).catch((e: unknown) => e as Error);
-  if (loaded instanceof Error) return { impl, version: '-', unavailable: loaded.message, metrics: [] };
-  const metrics: Metric[] = [];
-  const log = (m: Metric) => {
-    metrics.push(m);
-    const samples = m.samples.length > 1 ? `  [${m.samples.map((v) => v.toFixed(v < 10 ? 2 : 0)).join(' ')}]` : '';
-    console.log(`  ${impl.padEnd(17)} ${m.name.padEnd(34)} ${m.median.toFixed(2).padStart(10)} ${m.unit}${samples}${m.error ? `  (${m.error})` : ''}`);
-  };
-
+function cases(): Case[] {
+  const out: Case[] = [];
   if (caseNames.has('setup')) {
-    const first: number[] = [];
-    const setup = await repeat(impl, { kind: 'setup', reps: quick ? 3 : 5 }, 60_000, ({ offerer, answerer }) => {
-      const times = offerer.startedAt!.map((t, i) => Math.max(offerer.openedAt![i]!, answerer.openedAt![i]!) - t);
-      first.push(times[0]!);
-      return times;
+    out.push({
+      scenario: { kind: 'setup', reps: quick ? 3 : 5 },
+      timeoutMs: 60_000,
+      metrics: [
+        { key: 'setup', name: 'setup', unit: 'ms', better: 'lower' },
+        // What a short-lived process (a command line) sees: the first connection of fresh processes.
+        { key: 'first', name: 'setup, first connection of a process', unit: 'ms', better: 'lower' },
+      ],
+      measure: ({ offerer, answerer }, record) => {
+        const times = offerer.startedAt!.map((t, i) => Math.max(offerer.openedAt![i]!, answerer.openedAt![i]!) - t);
+        for (const t of times) record('setup', t);
+        record('first', times[0]!);
+      },
     });
-    log(metric('setup', 'ms', setup, 'lower'));
-    // What a short-lived process (a command line) sees: the first connection of fresh processes.
-    log(metric('setup, first connection of a process', 'ms', { values: first }, 'lower'));
   }
-
   for (const size of caseNames.has('transfer') ? [16 * 1024, 64 * 1024, 256 * 1024] : []) {
-    const cpu: number[] = [];
-    const r = await repeat(impl, { kind: 'transfer', size, totalBytes: transferBytes, maxSeconds: transferSeconds, ordered: true }, TRANSFER_TIMEOUT_MS, ({ offerer, answerer }) => {
-      if (answerer.corrupt || answerer.outOfOrder || answerer.bytesReceived !== offerer.bytesSent) {
-        throw new Error(`integrity: sent ${offerer.bytesSent} got ${answerer.bytesReceived}, corrupt ${answerer.corrupt}, out of order ${answerer.outOfOrder}`);
-      }
-      cpu.push(offerer.cpuSeconds! / (offerer.bytesSent! / GiB) + answerer.cpuSeconds! / (answerer.bytesReceived! / GiB));
-      return [answerer.bytesReceived! / MiB / ((answerer.lastReceive! - offerer.sendStart!) / 1000)];
+    out.push({
+      scenario: { kind: 'transfer', size, totalBytes: transferBytes, maxSeconds: transferSeconds, ordered: true },
+      timeoutMs: TRANSFER_TIMEOUT_MS,
+      metrics: [
+        { key: 'throughput', name: `throughput ${size / 1024} KiB reliable`, unit: 'MiB/s', better: 'higher' },
+        ...(size === 16 * 1024 ? [{ key: 'cpu', name: 'CPU per GiB (both sides, 16 KiB)', unit: 'CPU-s', better: 'lower' as const }] : []),
+      ],
+      measure: ({ offerer, answerer }, record) => {
+        if (answerer.corrupt || answerer.outOfOrder || answerer.bytesReceived !== offerer.bytesSent) {
+          throw new Error(`integrity: sent ${offerer.bytesSent} got ${answerer.bytesReceived}, corrupt ${answerer.corrupt}, out of order ${answerer.outOfOrder}`);
+        }
+        record('cpu', offerer.cpuSeconds! / (offerer.bytesSent! / GiB) + answerer.cpuSeconds! / (answerer.bytesReceived! / GiB));
+        record('throughput', answerer.bytesReceived! / MiB / ((answerer.lastReceive! - offerer.sendStart!) / 1000));
+      },
     });
-    log(metric(`throughput ${size / 1024} KiB reliable`, 'MiB/s', r, 'higher'));
-    if (size === 16 * 1024) log(metric('CPU per GiB (both sides, 16 KiB)', 'CPU-s', { values: cpu }, 'lower'));
   }
-
   if (caseNames.has('unordered')) {
-    const loss: number[] = [];
-    const unordered = await repeat(impl, { kind: 'transfer', size: 16 * 1024, totalBytes: transferBytes, maxSeconds: transferSeconds, ordered: false, maxRetransmits: 0 }, TRANSFER_TIMEOUT_MS, ({ offerer, answerer }) => {
-      if (answerer.corrupt) throw new Error(`integrity: ${answerer.corrupt} corrupt messages`);
-      loss.push(1 - answerer.messagesReceived! / offerer.messagesSent!);
-      return [answerer.bytesReceived! / MiB / ((answerer.lastReceive! - offerer.sendStart!) / 1000)];
+    out.push({
+      scenario: { kind: 'transfer', size: 16 * 1024, totalBytes: transferBytes, maxSeconds: transferSeconds, ordered: false, maxRetransmits: 0 },
+      timeoutMs: TRANSFER_TIMEOUT_MS,
+      metrics: [
+        { key: 'throughput', name: 'throughput 16 KiB unordered, rexmit 0', unit: 'MiB/s', better: 'higher' },
+        { key: 'loss', name: 'loss, unordered rexmit 0', unit: 'fraction', better: 'lower' },
+      ],
+      measure: ({ offerer, answerer }, record) => {
+        if (answerer.corrupt) throw new Error(`integrity: ${answerer.corrupt} corrupt messages`);
+        record('loss', 1 - answerer.messagesReceived! / offerer.messagesSent!);
+        record('throughput', answerer.bytesReceived! / MiB / ((answerer.lastReceive! - offerer.sendStart!) / 1000));
+      },
     });
-    log(metric('throughput 16 KiB unordered, rexmit 0', 'MiB/s', unordered, 'higher'));
-    log(metric('loss, unordered rexmit 0', 'fraction', { values: loss }, 'lower'));
   }
-
-  if (caseNames.has('small')) log(metric('small messages (100 B)', 'msg/s', await repeat(impl, { kind: 'transfer', size: 100, totalBytes: 64 * MiB, maxSeconds: transferSeconds, ordered: true }, TRANSFER_TIMEOUT_MS, ({ offerer, answerer }) => {
-    if (answerer.corrupt || answerer.messagesReceived !== offerer.messagesSent) throw new Error('integrity: small messages lost or corrupt');
-    return [answerer.messagesReceived! / ((answerer.lastReceive! - offerer.sendStart!) / 1000)];
-  }), 'higher'));
-
+  if (caseNames.has('small')) {
+    out.push({
+      scenario: { kind: 'transfer', size: 100, totalBytes: 64 * MiB, maxSeconds: transferSeconds, ordered: true },
+      timeoutMs: TRANSFER_TIMEOUT_MS,
+      metrics: [{ key: 'rate', name: 'small messages (100 B)', unit: 'msg/s', better: 'higher' }],
+      measure: ({ offerer, answerer }, record) => {
+        if (answerer.corrupt || answerer.messagesReceived !== offerer.messagesSent) throw new Error('integrity: small messages lost or corrupt');
+        record('rate', answerer.messagesReceived! / ((answerer.lastReceive! - offerer.sendStart!) / 1000));
+      },
+    });
+  }
   if (caseNames.has('scale')) {
-    const mem: number[] = [];
-    const idle: number[] = [];
-    const heap: number[] = [];
-    const cpu: number[] = [];
     const n = Number(arg('connections') ?? (quick ? 50 : 200));
-    log(metric(`open ${n} connections`, 'ms', await repeat(impl, { kind: 'scale', connections: n }, SCALE_TIMEOUT_MS, ({ offerer, answerer }) => {
-      mem.push((offerer.rssPerConnection! + answerer.rssPerConnection!) / 2 / 1024);
-      idle.push((offerer.rssIdlePerConnection! + answerer.rssIdlePerConnection!) / 2 / 1024);
-      cpu.push(offerer.cpuMsPerConnection! + answerer.cpuMsPerConnection!);
-      heap.push((offerer.heapPerConnection! + answerer.heapPerConnection!) / 2 / 1024);
-      return [Math.max(offerer.allOpenAt!, answerer.allOpenAt!) - Math.min(offerer.scaleStart!, answerer.scaleStart!)];
-    }), 'lower'));
-    // The processes are fresh, so this includes warming up (for JavaScript stacks, V8
-    // interpreting and compiling the code the first connections run).
-    log(metric('CPU per connection opened (both sides)', 'ms', { values: cpu }, 'lower'));
-    log(metric('memory per connection (RSS)', 'KiB', { values: mem }, 'lower'));
-    log(metric('memory per connection, idle 6 s (RSS)', 'KiB', { values: idle }, 'lower'));
-    // Where the RSS goes: the JS heap still in use after a full GC (for the native stacks,
-    // only their JavaScript wrappers).
-    log(metric('JS heap per connection (after GC)', 'KiB', { values: heap }, 'lower'));
+    out.push({
+      scenario: { kind: 'scale', connections: n },
+      timeoutMs: SCALE_TIMEOUT_MS,
+      metrics: [
+        { key: 'open', name: `open ${n} connections`, unit: 'ms', better: 'lower' },
+        // The processes are fresh, so this includes warming up (for JavaScript stacks, V8
+        // interpreting and compiling the code the first connections run).
+        { key: 'cpu', name: 'CPU per connection opened (both sides)', unit: 'ms', better: 'lower' },
+        { key: 'mem', name: 'memory per connection (RSS)', unit: 'KiB', better: 'lower' },
+        { key: 'idle', name: 'memory per connection, idle 6 s (RSS)', unit: 'KiB', better: 'lower' },
+        // Where the RSS goes: the JS heap still in use after a full GC (for the native stacks,
+        // only their JavaScript wrappers).
+        { key: 'heap', name: 'JS heap per connection (after GC)', unit: 'KiB', better: 'lower' },
+      ],
+      measure: ({ offerer, answerer }, record) => {
+        record('mem', (offerer.rssPerConnection! + answerer.rssPerConnection!) / 2 / 1024);
+        record('idle', (offerer.rssIdlePerConnection! + answerer.rssIdlePerConnection!) / 2 / 1024);
+        record('cpu', offerer.cpuMsPerConnection! + answerer.cpuMsPerConnection!);
+        record('heap', (offerer.heapPerConnection! + answerer.heapPerConnection!) / 2 / 1024);
+        record('open', Math.max(offerer.allOpenAt!, answerer.allOpenAt!) - Math.min(offerer.scaleStart!, answerer.scaleStart!));
+      },
+    });
   }
+  return out;
+}
 
-  return { impl, version: loaded.version, metrics };
+/** Every case for every implementation that loads (interleaved, see runCase). */
+async function benchAll(): Promise<ImplResult[]> {
+  const results: ImplResult[] = [];
+  const running: { name: ImplName; result: ImplResult }[] = [];
+  for (const name of implNames) {
+    const loaded = await loadImpl(name).catch((e: unknown) => e as Error);
+    if (loaded instanceof Error) {
+      results.push({ impl: name, version: '-', unavailable: loaded.message, metrics: [] });
+      continue;
+    }
+    const result: ImplResult = { impl: name, version: loaded.version, metrics: [] };
+    results.push(result);
+    running.push({ name, result });
+  }
+  for (const c of cases()) await runCase(c, running);
+  return results;
 }
 
 /**
@@ -244,7 +319,7 @@ async function main(): Promise<void> {
     execFileSync(process.execPath, [join(here, '..', 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(here, '..', 'tsconfig.build.json')], { stdio: 'inherit' });
   }
   if (!allCases) {
-    for (const impl of implNames) await benchImpl(impl);
+    await benchAll();
     return;
   }
   const udp = await measureUdpCeiling(quick ? 1 : 2, 1200);
@@ -253,8 +328,7 @@ async function main(): Promise<void> {
   for (const [alg, v] of Object.entries(dtls)) console.log(`  DTLS record seal+open ceiling (${alg}, 1200 B, one core): ${v.toFixed(1)} MB/s`);
   const cpuFloor = measureCpuFloor();
   for (const [alg, v] of Object.entries(cpuFloor)) console.log(`  CPU floor (${alg} seal + open + UDP send + receive per packet, no protocol logic): ${v.toFixed(1)} CPU-s per GiB`);
-  const results: ImplResult[] = [];
-  for (const impl of implNames) results.push(await benchImpl(impl));
+  const results = await benchAll();
   const report: BenchReport = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / GiB), node: process.version },
