@@ -15,11 +15,18 @@ export type Scenario =
   | { kind: 'transfer'; size: number; totalBytes: number; maxSeconds: number; ordered: boolean; maxRetransmits?: number }
   | { kind: 'scale'; connections: number };
 
+/**
+ * 'start' makes a child load the implementation and answer 'ready'; the parent sends 'go'
+ * once both children are ready, so that neither side's measurement includes the other
+ * still importing its implementation.
+ */
 export type ParentMessage =
   | { type: 'start'; impl: ImplName; role: Role; scenario: Scenario }
+  | { type: 'go' }
   | { type: 'signal'; conn: number; payload: Signal };
 
 export type ChildMessage =
+  | { type: 'ready' }
   | { type: 'signal'; conn: number; payload: Signal }
   | { type: 'result'; result: SideResult }
   | { type: 'error'; message: string };
@@ -347,6 +354,9 @@ async function runScale(impl: Impl, role: Role, n: number): Promise<SideResult> 
   };
 }
 
+/** Resolves the wait for the parent's 'go' (set once the implementation is loaded). */
+let go: (() => void) | undefined;
+
 process.on('message', (m: ParentMessage) => {
   if (m.type === 'signal') {
     const h = signalHandlers.get(m.conn);
@@ -354,8 +364,16 @@ process.on('message', (m: ParentMessage) => {
     else earlySignals.set(m.conn, [...(earlySignals.get(m.conn) ?? []), m.payload]);
     return;
   }
+  if (m.type === 'go') {
+    go?.();
+    return;
+  }
   void (async () => {
     const impl = await loadImpl(m.impl);
+    await new Promise<void>((resolve) => {
+      go = resolve;
+      send({ type: 'ready' });
+    });
     const s = m.scenario;
     const result =
       s.kind === 'setup' ? await runSetup(impl, m.role, s.reps)

@@ -79,9 +79,13 @@ function runPair(impl: ImplName, scenario: Scenario, timeoutMs: number): Promise
       else resolve({ offerer: results.offerer!, answerer: results.answerer! });
     };
     const timer = setTimeout(() => finish(new Error(`${impl} ${scenario.kind}: timed out after ${timeoutMs} ms`)), timeoutMs);
+    let ready = 0;
     const wire = (self: typeof off, other: typeof off) => {
       self.on('message', (m: ChildMessage) => {
-        if (m.type === 'signal') other.send({ type: 'signal', conn: m.conn, payload: m.payload } satisfies ParentMessage);
+        if (m.type === 'ready') {
+          // Both have loaded the implementation: start them together.
+          if (++ready === 2) for (const child of [off, ans]) child.send({ type: 'go' } satisfies ParentMessage);
+        } else if (m.type === 'signal') other.send({ type: 'signal', conn: m.conn, payload: m.payload } satisfies ParentMessage);
         else if (m.type === 'error') finish(new Error(`${impl} ${scenario.kind}: ${m.message}`));
         else {
           results[m.result.role] = m.result;
