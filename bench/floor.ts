@@ -12,11 +12,15 @@
  * Prints µs per step (median of rounds, process CPU time) and the implied floor in CPU-s per
  * GiB for both sides together, the unit of bench/run.ts' "CPU per GiB".
  *
+ * With the openssl command present it also prints what OpenSSL itself takes per record
+ * (`openssl speed`), the crypto cost of a stack in C such as node-datachannel.
+ *
  * Shared 2-core machine, load ~2.5, `node --import tsx bench/floor.ts 100000 5`:
  *   aes-128-gcm        seal 13.9, open 12.4, UDP 11.8 us = 37.6 us/packet, 35.2 CPU-s/GiB
  *   chacha20-poly1305  seal  3.6, open  3.4, UDP 11.6 us = 18.6 us/packet, 17.3 CPU-s/GiB
  */
 
+import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { SUITES } from '../src/dtls/suites.js';
 import { RecordProtection, defaultChaChaImpl, type ChaChaImpl } from '../src/dtls/protection.js';
@@ -103,6 +107,22 @@ function udp(n: number): Promise<number> {
   });
 }
 
+/**
+ * What the same AEAD costs a C stack per 1200-byte record: OpenSSL's own `openssl speed`
+ * (AES-NI and CLMUL for AES-GCM, AVX2 for ChaCha20-Poly1305), in µs per seal. Undefined
+ * when the openssl command is missing.
+ */
+function nativeSeal(cipher: string): number | undefined {
+  try {
+    const out = execFileSync('openssl', ['speed', '-seconds', '1', '-bytes', String(DATAGRAM), '-evp', cipher], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    // The last line: "<name> <bytes per second>k" (thousands of bytes per second).
+    const kBps = Number(/([\d.]+)k\s*$/.exec(out.trim())?.[1]);
+    return Number.isFinite(kBps) && kBps > 0 ? (DATAGRAM / (kBps * 1000)) * 1e6 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 const seals = new Map<string, number[]>(CIPHERS.map((c) => [c, []]));
 const opens = new Map<string, number[]>(CIPHERS.map((c) => [c, []]));
 const udps: number[] = [];
@@ -125,4 +145,9 @@ for (const cipher of CIPHERS) {
   console.log(`${cipher.padEnd(18)} seal ${seal.toFixed(2)} us, open ${open.toFixed(2)} us, UDP send+receive ${net.toFixed(2)} us`);
   console.log(`  floor: ${perPacket.toFixed(2)} us per packet x ${Math.round(packetsPerGiB)} packets per GiB (${payload} B payload each)` +
     ` = ${((perPacket * packetsPerGiB) / 1e6).toFixed(1)} CPU-s per GiB, both sides, before any SCTP, DTLS framing, ICE or W3C work`);
+  const native = nativeSeal(cipher);
+  if (native !== undefined) {
+    // Opening costs about what sealing does (the same cipher and MAC over the same bytes).
+    console.log(`  native ${cipher}: seal ${native.toFixed(2)} us (openssl speed); seal + open per GiB ${((2 * native * packetsPerGiB) / 1e6).toFixed(1)} CPU-s in C against ${(((seal + open) * packetsPerGiB) / 1e6).toFixed(1)} here`);
+  }
 }

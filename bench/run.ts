@@ -293,14 +293,17 @@ function measureDtlsCeiling(): Record<string, number> {
 }
 
 /**
- * CPU-s per GiB (both sides) that record seal/open and dgram send/receive alone cost, per
- * cipher (AES-128-GCM through node:crypto, ChaCha20-Poly1305 in WebAssembly), from bench/floor.ts.
+ * From bench/floor.ts, per cipher (AES-128-GCM through node:crypto, ChaCha20-Poly1305 in
+ * WebAssembly): the CPU-s per GiB (both sides) that record seal/open and dgram send/receive
+ * alone cost, and the record crypto alone here and in OpenSSL (what a stack in C pays).
  */
-function measureCpuFloor(): Record<string, number> {
+function measureCpuFloor(): { floor: Record<string, number>; aead: Record<string, { c: number; ours: number }> } {
   const out = execFileSync(process.execPath, ['--import', 'tsx', join(here, 'floor.ts'), quick ? '30000' : '60000', '3'], { encoding: 'utf8' });
-  const result: Record<string, number> = {};
-  for (const m of out.matchAll(/^(\S+)\s+seal [\s\S]*?= ([\d.]+) CPU-s per GiB/gm)) result[m[1]!] = Number(m[2]);
-  return result;
+  const floor: Record<string, number> = {};
+  for (const m of out.matchAll(/^(\S+)\s+seal [\s\S]*?= ([\d.]+) CPU-s per GiB/gm)) floor[m[1]!] = Number(m[2]);
+  const aead: Record<string, { c: number; ours: number }> = {};
+  for (const m of out.matchAll(/^\s+native (\S+): .* ([\d.]+) CPU-s in C against ([\d.]+) here/gm)) aead[m[1]!] = { c: Number(m[2]), ours: Number(m[3]) };
+  return { floor, aead };
 }
 
 /** Writes the markdown table and the chart from a report. */
@@ -330,14 +333,15 @@ async function main(): Promise<void> {
   console.log(`  raw UDP ceiling (1200 B datagrams, two processes): ${udp.toFixed(1)} MiB/s`);
   const dtls = measureDtlsCeiling();
   for (const [alg, v] of Object.entries(dtls)) console.log(`  DTLS record seal+open ceiling (${alg}, 1200 B, one core): ${v.toFixed(1)} MB/s`);
-  const cpuFloor = measureCpuFloor();
+  const { floor: cpuFloor, aead } = measureCpuFloor();
   for (const [alg, v] of Object.entries(cpuFloor)) console.log(`  CPU floor (${alg} seal + open + UDP send + receive per packet, no protocol logic): ${v.toFixed(1)} CPU-s per GiB`);
+  for (const [alg, v] of Object.entries(aead)) console.log(`  record crypto alone (${alg}, seal + open): ${v.ours.toFixed(1)} CPU-s per GiB here, ${v.c.toFixed(1)} in OpenSSL`);
   const results = await benchAll();
   const report: BenchReport = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / GiB), node: process.version },
     runs,
-    ceilings: { udpMiBs: udp, dtlsSealOpenMBs: dtls, cpuFloorSPerGiB: cpuFloor },
+    ceilings: { udpMiBs: udp, dtlsSealOpenMBs: dtls, cpuFloorSPerGiB: cpuFloor, aeadSPerGiB: aead },
     results,
   };
   mkdirSync(join(here, 'results'), { recursive: true });
