@@ -49,18 +49,6 @@ export const INITIAL_RETRANSMIT_MS = 400;
 export const RTT_RTO_FACTOR = 3;
 export const MIN_INITIAL_RETRANSMIT_MS = 200;
 export const MAX_INITIAL_RETRANSMIT_MS = 1000;
-/**
- * A retransmission timer that fires this late (ms after its deadline) means the process is
- * behind (an event loop busy with many handshakes, or starved of CPU): the peer's answer
- * may already be waiting to be read, so the first late expiry of a deadline waits
- * LATE_TIMER_DEFER_MS more instead of retransmitting. In Node that is one more loop turn,
- * whose poll phase reads what arrived; a timer that is late again then retransmits. An
- * on-time timer (a quiet process) retransmits at once, as before. With 200 handshakes
- * opening at once, timers fired ~300 ms late on average and most retransmissions were
- * spurious.
- */
-export const LATE_TIMER_MS = 20;
-export const LATE_TIMER_DEFER_MS = 1;
 /** The timer doubles up to 60 s (RFC 6347 4.2.4.1). */
 export const MAX_RETRANSMIT_MS = 60_000;
 /**

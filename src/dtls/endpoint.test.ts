@@ -1,12 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { SeededRandom, transportAddress, utf8Encode } from '../core/index.js';
+import { LATE_TIMER_DEFER_MS, LATE_TIMER_MS, SeededRandom, transportAddress, utf8Encode } from '../core/index.js';
 import { DtlsEndpoint } from './endpoint.js';
 import {
   INITIAL_RETRANSMIT_MS,
-  LATE_TIMER_DEFER_MS,
-  LATE_TIMER_MS,
   MAX_FLIGHT_TRANSMISSIONS,
   MAX_INITIAL_RETRANSMIT_MS,
   MIN_INITIAL_RETRANSMIT_MS,

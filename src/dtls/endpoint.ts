@@ -18,6 +18,7 @@ import {
   BoundedQueue,
   constantTimeEqual,
   Counters,
+  lateDeadline,
   logger,
   OutputQueue,
   randomBytes,
@@ -37,8 +38,6 @@ import {
   MAX_INITIAL_RETRANSMIT_MS,
   MIN_INITIAL_RETRANSMIT_MS,
   RTT_RTO_FACTOR,
-  LATE_TIMER_DEFER_MS,
-  LATE_TIMER_MS,
   MAX_EARLY_RECORDS,
   MAX_FLIGHT_TRANSMISSIONS,
   MAX_HELLO_VERIFY,
@@ -197,7 +196,7 @@ export class DtlsEndpoint implements Engine<DtlsInput, DtlsOutput> {
   // Flight retransmission (RFC 6347 4.2.4).
   private flight: FlightEntry[] = [];
   private flightDeadline: Millis | undefined;
-  /** The current deadline already waited once for being late (LATE_TIMER_MS). */
+  /** The current deadline already waited once for being late (core lateDeadline). */
   private deadlineDeferred = false;
   private flightTransmissions = 0;
   private rto: number;
@@ -290,11 +289,12 @@ export class DtlsEndpoint implements Engine<DtlsInput, DtlsOutput> {
 
   handleTimeout(now: Millis): void {
     if (this.flightDeadline === undefined || now < this.flightDeadline) return;
-    if (!this.deadlineDeferred && now - this.flightDeadline >= LATE_TIMER_MS) {
+    const later = lateDeadline(now, this.flightDeadline, this.deadlineDeferred);
+    if (later !== undefined) {
       // Late: the answer may be waiting unread; look once more after reading it.
       this.deadlineDeferred = true;
       this.counters.inc('timer-late-deferred');
-      this.flightDeadline = now + LATE_TIMER_DEFER_MS;
+      this.flightDeadline = later;
       return;
     }
     this.deadlineDeferred = false;

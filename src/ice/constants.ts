@@ -43,17 +43,6 @@ export const MIN_TA = 5;
  */
 export const CHECK_MIN_RTO = 500;
 export const CHECK_MAX_RTO = 1600;
-/**
- * A transaction timer that fires this late (ms after its deadline) means the process is
- * behind (an event loop busy with many connections, or starved of CPU): the response may
- * already be waiting to be read, so the first late expiry of a sent request's deadline
- * waits LATE_TIMER_DEFER_MS more instead of retransmitting or failing. In Node that is one
- * more loop turn, whose poll phase reads what arrived; a deadline that is late again acts.
- * On-time timers act at once, as before. With 200 connections opening at once, checks were
- * retransmitted 3.4 times per connection, mostly while their responses sat unread.
- */
-export const LATE_TIMER_MS = 20;
-export const LATE_TIMER_DEFER_MS = 1;
 /** RFC 8489 6.2.1 Rc: transmissions of one check before it fails (1 + 6 retransmissions). */
 export const CHECK_MAX_TRANSMISSIONS = 7;
 

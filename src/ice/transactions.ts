@@ -5,9 +5,8 @@
  */
 
 import { transactionKey } from '../stun/index.js';
-import type { TransportAddress } from '../core/index.js';
+import { lateDeadline, type TransportAddress } from '../core/index.js';
 import type { CandidatePair, LocalCandidate } from './checklist.js';
-import { LATE_TIMER_DEFER_MS, LATE_TIMER_MS } from './constants.js';
 
 export type TxnKind = 'check' | 'consent' | 'gather';
 
@@ -34,7 +33,7 @@ export interface Txn {
   rto: number;
   readonly maxRto: number;
   deadline: number;
-  /** The current deadline already waited once for being late (LATE_TIMER_MS). */
+  /** The current deadline already waited once for being late (core lateDeadline). */
   deferred: boolean;
 }
 
@@ -102,9 +101,10 @@ export class Transactions {
     for (const t of this.byKey.values()) {
       if (t.deadline > now) continue;
       // A late timer (the process is behind): a response may be unread; look once more after reading.
-      if (t.sends > 0 && !t.deferred && now - t.deadline >= LATE_TIMER_MS) {
+      const later = t.sends > 0 ? lateDeadline(now, t.deadline, t.deferred) : undefined;
+      if (later !== undefined) {
         t.deferred = true;
-        t.deadline = now + LATE_TIMER_DEFER_MS;
+        t.deadline = later;
         continue;
       }
       t.deferred = false;

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { drain, transportAddress } from '../core/index.js';
+import { drain, LATE_TIMER_DEFER_MS, LATE_TIMER_MS, transportAddress } from '../core/index.js';
 import type { Transmit } from '../core/index.js';
 import { StunClass, StunMethod, decodeStun, encodeStun } from '../stun/index.js';
 import type { Candidate } from '../sdp/index.js';
 import { hostCandidate, pairable, vetRemote } from './candidates.js';
 import { CheckList } from './checklist.js';
-import { LATE_TIMER_DEFER_MS, LATE_TIMER_MS, MAX_PAIRS } from './constants.js';
+import { MAX_PAIRS } from './constants.js';
 import { Transactions } from './transactions.js';
 import type { LocalCandidate } from './checklist.js';
 import { candidatePriority, foundation, localPreference, pairPriority } from './priority.js';
