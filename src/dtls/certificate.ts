@@ -4,7 +4,7 @@
  * certificate carries no chain and its validity dates are not checked.
  */
 import { createECDH, createHash, createPrivateKey, createPublicKey, sign, X509Certificate, type KeyObject } from 'node:crypto';
-import { constantTimeEqual, cryptoRandom, DecodeError, err, fromHex, ok, randomBytes, toHex, type Random, type Result } from '../core/index.js';
+import { bytesEqual, constantTimeEqual, cryptoRandom, DecodeError, err, fromHex, ok, randomBytes, toHex, type Random, type Result } from '../core/index.js';
 import { bitString, decodeTlv, explicit, oid, sequence, set, smallInteger, Tag, time, unsignedInteger, utf8String } from './der.js';
 
 export const OID = {
@@ -136,17 +136,12 @@ const P256_SPKI_PREFIX = sequence(sequence(oid(OID.ecPublicKey), oid(OID.prime25
  * takes the DER path.
  */
 function importSpki(spki: Uint8Array): KeyObject {
-  if (spki.length === P256_SPKI_PREFIX.length + 65 && spki[P256_SPKI_PREFIX.length] === 4 && startsWith(spki, P256_SPKI_PREFIX)) {
+  if (spki.length === P256_SPKI_PREFIX.length + 65 && spki[P256_SPKI_PREFIX.length] === 4 && bytesEqual(spki.subarray(0, P256_SPKI_PREFIX.length), P256_SPKI_PREFIX)) {
     const at = P256_SPKI_PREFIX.length + 1;
     const b64 = (from: number): string => Buffer.from(spki.buffer, spki.byteOffset + from, 32).toString('base64url');
     return createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: b64(at), y: b64(at + 32) }, format: 'jwk' });
   }
   return createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
-}
-
-function startsWith(b: Uint8Array, prefix: Uint8Array): boolean {
-  for (let i = 0; i < prefix.length; i++) if (b[i] !== prefix[i]) return false;
-  return true;
 }
 
 /**
