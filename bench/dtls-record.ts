@@ -60,6 +60,7 @@ import { WasmChaCha20Poly1305 } from '../src/dtls/wasm/chacha20-poly1305.js';
 import { RecordProtection } from '../src/dtls/protection.js';
 import { Pair } from '../src/dtls/pair.testutil.js';
 import { SUITES, type CipherSuite } from '../src/dtls/suites.js';
+import { median } from './report.js';
 
 const RECORDS = Number(process.argv[2] ?? 10_000);
 /**
@@ -536,11 +537,6 @@ function cpuSeconds(fn: () => void): number {
   fn();
   const d = process.cpuUsage(t);
   return (d.user + d.system) / 1e6;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
 const contenders = ONLY_C
